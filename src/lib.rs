@@ -1,0 +1,4 @@
+//! steward: customer-data quality and compliance.
+pub mod finding;
+pub mod normalize;
+pub mod rules;

@@ -1,0 +1,1 @@
+//! Pure normalizers: value in, normalized value plus issues out.

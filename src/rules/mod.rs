@@ -1,0 +1,2 @@
+//! Rules: the registry of permanent codes, rules files and checks.
+pub mod meta;
