@@ -63,3 +63,79 @@ impl Issue {
         Issue { code, message: message.into(), suggestion: Some(suggestion.into()) }
     }
 }
+
+/// A finding placed in the data: which file, row and column, and what the rule said.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Index of the input file.
+    #[serde(skip)]
+    pub source: u32,
+    /// 1-based data-row number in that file.
+    pub row: u64,
+    /// Column index in the unified table, if the finding is about one column.
+    #[serde(skip)]
+    pub column: Option<u32>,
+    /// Rule code.
+    pub code: &'static str,
+    /// Effective severity.
+    pub severity: Severity,
+    /// The value before normalization (empty for row-level findings).
+    pub before: String,
+    /// The value written, or the suggested fix.
+    pub after: String,
+    /// Human explanation.
+    pub message: String,
+}
+
+/// Masks a personal value for reports: keeps its shape and a little of it, enough to find
+/// the row, not enough to read the person's data (`ivanov@mail.ru` → `i*****@mail.ru`,
+/// `+79161234567` → `+7*******67`, `Иванов Иван` → `И***** И***`).
+pub fn mask_value(value: &str) -> String {
+    if let Some((local, domain)) = value.split_once('@') {
+        let first: String = local.chars().take(1).collect();
+        return format!(
+            "{first}{}@{domain}",
+            "*".repeat(local.chars().count().saturating_sub(1).max(1))
+        );
+    }
+    let digits = value.chars().filter(char::is_ascii_digit).count();
+    if digits >= 5 {
+        let mut seen = 0;
+        return value
+            .chars()
+            .map(|c| {
+                if c.is_ascii_digit() {
+                    seen += 1;
+                    if seen <= 1 || seen > digits - 2 { c } else { '*' }
+                } else {
+                    c
+                }
+            })
+            .collect();
+    }
+    value
+        .split(' ')
+        .map(|w| {
+            let mut chars = w.chars();
+            match chars.next() {
+                Some(first) => format!("{first}{}", "*".repeat(chars.count())),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masking_keeps_shape_not_content() {
+        assert_eq!(mask_value("ivanov@mail.ru"), "i*****@mail.ru");
+        assert_eq!(mask_value("+79161234567"), "+7********67");
+        assert_eq!(mask_value("Иванов Иван"), "И***** И***");
+        assert_eq!(mask_value(""), "");
+        assert_eq!(Severity::parse("WARN"), Some(Severity::Warning));
+    }
+}

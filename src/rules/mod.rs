@@ -1,2 +1,3 @@
 //! Rules: the registry of permanent codes, rules files and checks.
 pub mod meta;
+pub mod registry;

@@ -1,0 +1,2 @@
+//! Reports: the audit report model and its renderers.
+pub mod model;
