@@ -370,6 +370,10 @@ impl Rng {
         &xs[self.index(xs.len())]
     }
 
+    fn pick_str(&mut self, xs: &[&'static str]) -> &'static str {
+        xs[self.index(xs.len())]
+    }
+
     fn weighted(&mut self, weights: &[u32]) -> usize {
         let total: u64 = weights.iter().map(|&w| u64::from(w)).sum();
         let mut x = self.below(total);
@@ -2026,7 +2030,7 @@ impl World {
                 }
             }
         } else {
-            let pool = if rng.chance(0.5) { EN_MALE } else { EN_FEMALE };
+            let pool = if p.male { EN_MALE } else { EN_FEMALE };
             p.middle = rng.pick(pool).0.to_string();
         }
         if rng.chance(0.5) {
@@ -2247,17 +2251,17 @@ fn mobile_phone(city: &City, rng: &mut Rng) -> Phone {
     let mut national = String::with_capacity(10);
     let area_len = match city.country {
         Country::Ru => {
-            national.push_str(*rng.pick(RU_MOBILE_CODES));
+            national.push_str(rng.pick_str(RU_MOBILE_CODES));
             rng.digits(&mut national, 7);
             3
         }
         Country::Kz => {
-            national.push_str(*rng.pick(KZ_MOBILE_CODES));
+            national.push_str(rng.pick_str(KZ_MOBILE_CODES));
             rng.digits(&mut national, 7);
             3
         }
         Country::Us => {
-            national.push_str(*rng.pick(city.areas));
+            national.push_str(rng.pick_str(city.areas));
             us_subscriber(&mut national, rng);
             3
         }
@@ -3083,7 +3087,7 @@ fn format_phone(p: &Phone, ext: Option<u16>, dup: bool, rng: &mut Rng) -> String
         } else {
             &["tel: ", "Tel. ", "ph: ", "mob "]
         };
-        text.insert_str(0, *rng.pick(labels));
+        text.insert_str(0, rng.pick_str(labels));
     }
     if rng.chance(0.02) {
         let notes: &[&str] = if russian_style {
@@ -3091,7 +3095,7 @@ fn format_phone(p: &Phone, ext: Option<u16>, dup: bool, rng: &mut Rng) -> String
         } else {
             &[" (mobile)", " (work)", " (home)", " - WhatsApp", " cell"]
         };
-        text.push_str(*rng.pick(notes));
+        text.push_str(rng.pick_str(notes));
     }
     if rng.chance(0.02) {
         text = text.replace(' ', "\u{a0}");
