@@ -546,7 +546,10 @@ pub fn normalize_phone(raw: &str, opts: &PhoneOptions) -> PhoneCell {
         return unreadable(raw, errors);
     }
 
-    let value = numbers.iter().map(|n| n.e164.as_str()).collect::<Vec<_>>().join("; ");
+    let value = match numbers.as_slice() {
+        [one] => one.e164.clone(),
+        _ => numbers.iter().map(|n| n.e164.as_str()).collect::<Vec<_>>().join("; "),
+    };
     let mut issues = Vec::new();
     if value != raw {
         issues.push(Issue::with_suggestion(
@@ -1014,8 +1017,16 @@ fn parse_valid(s: &str, region: Option<Region>) -> Result<Found, Rejection> {
         return Err(Rejection::Invalid(number));
     }
     let e164 = PHONE_NUMBER_UTIL.format(&number, PhoneNumberFormat::E164).into_owned();
-    let region =
-        PHONE_NUMBER_UTIL.get_region_for_number(&number).map(|r| r.to_string()).unwrap_or_default();
+    // Most country codes have one region; asking for the number's region would run the
+    // type patterns again (three times for +7).
+    let single = PHONE_NUMBER_UTIL
+        .get_regions_for_country_calling_code(number.country_code)
+        .filter(|regions| regions.len() == 1)
+        .and_then(|mut regions| regions.next());
+    let region = single
+        .or_else(|| PHONE_NUMBER_UTIL.get_region_for_number(&number))
+        .map(|r| r.to_string())
+        .unwrap_or_default();
     let lib_extension = number.extension.clone().filter(|e| !e.is_empty());
     Ok(Found {
         e164,
