@@ -163,8 +163,9 @@ pub static RULES: &[RuleMeta] = &[
         doc: r#"## What it checks
 A non-empty phone cell in which no phone number can be found: words (`нет`, `n/a`,
 `не указан`), an email or address in the wrong column, an unfilled input mask
-(`+7 (___) ___-__-__`), a spreadsheet number in scientific notation (`7,91612E+10`, the
-last digits are already lost), or an extension with no number.
+(`+7 (___) ___-__-__`), a spreadsheet number in scientific notation whose last digits are
+lost (`7,91612E+10`; when the mantissa kept every digit, `7,9161234567E+10`, the number is
+read back instead), or an extension with no number.
 
 ## Why it matters
 The contact cannot be called or messaged on this channel, and the row counts as having a
@@ -477,18 +478,28 @@ pub fn normalize_phone(raw: &str, opts: &PhoneOptions) -> PhoneCell {
     if text.is_empty() {
         return unreadable(raw, vec![Issue::new(PH_NOT_A_NUMBER, "no phone number in the cell")]);
     }
-    if looks_like_scientific_notation(text) {
-        return unreadable(
-            raw,
-            vec![Issue::new(
-                PH_NOT_A_NUMBER,
-                format!(
-                    "'{text}' is a spreadsheet number in scientific notation; its last digits \
-                     are lost"
-                ),
-            )],
-        );
-    }
+    // A spreadsheet showed the number in scientific notation. Exact only when the mantissa
+    // kept every digit (`7,9161234567E+10`); then the digits are read back.
+    let recovered;
+    let text = match scientific_notation(text) {
+        None => text,
+        Some(Some(digits)) => {
+            recovered = digits;
+            recovered.as_str()
+        }
+        Some(None) => {
+            return unreadable(
+                raw,
+                vec![Issue::new(
+                    PH_NOT_A_NUMBER,
+                    format!(
+                        "'{text}' is a spreadsheet number in scientific notation; its last \
+                         digits are lost"
+                    ),
+                )],
+            );
+        }
+    };
 
     let scan = scan_cell(text);
     if scan.pieces.is_empty() {
@@ -684,15 +695,25 @@ fn ascii_digit(d: u32) -> char {
 }
 
 /// `7.91612E+10`, `1.0E+10`, `7,9E10`: what a spreadsheet shows for a long number.
-fn looks_like_scientific_notation(s: &str) -> bool {
-    let Some(e) = s.find(['E', 'e']) else { return false };
-    let (mantissa, exp) = (&s[..e], &s[e + 1..]);
+/// `None`: not that form. `Some(Some(digits))`: every digit survived (as many decimals as
+/// the exponent). `Some(None)`: digits were lost, or it is a fraction.
+fn scientific_notation(s: &str) -> Option<Option<String>> {
+    let e = s.find(['E', 'e'])?;
+    let (mantissa, exp) = (s.get(..e)?, s.get(e + 1..)?);
     let exp = exp.strip_prefix('+').unwrap_or(exp);
-    !mantissa.is_empty()
+    let well_formed = !mantissa.is_empty()
         && mantissa.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
-        && mantissa.bytes().any(|b| b.is_ascii_digit())
+        && mantissa.bytes().filter(|&b| b == b'.' || b == b',').count() <= 1
+        && mantissa.bytes().next().is_some_and(|b| b.is_ascii_digit())
         && !exp.is_empty()
-        && exp.bytes().all(|b| b.is_ascii_digit())
+        && exp.len() <= 2
+        && exp.bytes().all(|b| b.is_ascii_digit());
+    if !well_formed {
+        return None;
+    }
+    let (int, frac) = mantissa.split_once(['.', ',']).unwrap_or((mantissa, ""));
+    let exact = exp.parse::<usize>().ok() == Some(frac.len()) && !frac.is_empty();
+    Some(exact.then(|| format!("{int}{frac}")))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1366,6 +1387,7 @@ mod tests {
         ("+１ ２１４ ３２８ ４１１６", "", "+12143284116", None),
         ("+79161234567", "", "+79161234567", None),
         ("+79161234567", "XX", "+79161234567", None),
+        ("7,9161234567E+10", "RU", "+79161234567", None),
     ];
 
     #[test]
@@ -1459,6 +1481,7 @@ mod tests {
         ("xxx-xxx-xx-xx", "RU", PH_NOT_A_NUMBER),
         ("1.0E+10", "RU", PH_NOT_A_NUMBER),
         ("7,91612E+10", "RU", PH_NOT_A_NUMBER),
+        ("1,5E+2", "RU", PH_NOT_A_NUMBER),
         ("ул. Ленина 5", "RU", PH_NOT_A_NUMBER),
         ("доб. 12", "RU", PH_NOT_A_NUMBER),
         ("—", "RU", PH_NOT_A_NUMBER),
