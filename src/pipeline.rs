@@ -234,23 +234,34 @@ fn write_cleaned_named(
 ) -> Result<()> {
     let several = analysis.input.sources.len() > 1;
     let mut w = csv::WriterBuilder::new().from_writer(set.create(name)?);
-    let mut header: Vec<&str> = analysis.input.headers.iter().map(String::as_str).collect();
-    header.push("steward_row");
-    if several {
-        header.push("steward_source");
+    let mut header: Vec<String> = analysis.input.headers.clone();
+    // One extension column per phone column that has any extension, so nothing typed is lost.
+    let ext_columns = extension_columns(analysis);
+    for &c in &ext_columns {
+        header.push(format!("steward_ext_{}", analysis.input.headers[c as usize]));
     }
-    header.push("steward_issues");
+    header.push("steward_row".into());
+    if several {
+        header.push("steward_source".into());
+    }
+    header.push("steward_issues".into());
     w.write_record(&header).map_err(|e| csv_error(path, e))?;
     let mut codes: Vec<&str> = Vec::new();
     for (row, norm) in analysis.input.rows.iter().zip(&analysis.normalized) {
         let mut record = norm.record.clone();
+        for c in &ext_columns {
+            let ext =
+                norm.extensions.iter().find(|(col, _)| col == c).map_or("", |(_, e)| e.as_str());
+            record.push_field(ext);
+        }
         record.push_field(&row.row.to_string());
         if several {
             record.push_field(&analysis.input.sources[row.source as usize].path);
         }
         codes.clear();
+        // steward_issues names problems only; changes (Info) are in findings.csv.
         for ci in &norm.issues {
-            if !codes.contains(&ci.issue.code) {
+            if severity_of(ci.issue.code) > Severity::Info && !codes.contains(&ci.issue.code) {
                 codes.push(ci.issue.code);
             }
         }
@@ -258,6 +269,15 @@ fn write_cleaned_named(
         w.write_record(&record).map_err(|e| csv_error(path, e))?;
     }
     finish_csv(w, path)
+}
+
+/// Phone columns with at least one extension, in column order.
+fn extension_columns(analysis: &Analysis) -> Vec<u32> {
+    let mut cols: Vec<u32> =
+        analysis.normalized.iter().flat_map(|n| n.extensions.iter().map(|(c, _)| *c)).collect();
+    cols.sort_unstable();
+    cols.dedup();
+    cols
 }
 
 fn write_quarantine(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result<()> {

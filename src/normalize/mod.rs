@@ -3,6 +3,8 @@
 //! [`normalize_row`] dispatches each cell to the normalizer of its column's role; the pipeline
 //! runs it over rows in parallel and keeps the output in row order.
 
+pub mod phone;
+
 use csv::StringRecord;
 
 use crate::finding::Issue;
@@ -28,6 +30,8 @@ pub struct ColumnProfiles {}
 pub struct NormalizeContext {
     /// Run settings.
     pub settings: NormalizeSettings,
+    /// Phone options derived from the settings.
+    pub phone: phone::PhoneOptions,
     /// Roles of the columns.
     pub columns: ColumnMap,
     /// Column-level facts.
@@ -41,7 +45,8 @@ impl NormalizeContext {
         columns: ColumnMap,
         _rows: impl Iterator<Item = &'a StringRecord>,
     ) -> NormalizeContext {
-        NormalizeContext { settings, columns, profiles: ColumnProfiles::default() }
+        let phone = phone::PhoneOptions::with_region(settings.region.clone());
+        NormalizeContext { settings, phone, columns, profiles: ColumnProfiles::default() }
     }
 }
 
@@ -61,30 +66,51 @@ pub struct NormalizedRow {
     pub record: StringRecord,
     /// What changed or is wrong, in column order.
     pub issues: Vec<CellIssue>,
+    /// Phone extensions split off phone cells (`доб. 12`), by column; the cell keeps the E.164.
+    pub extensions: Vec<(u32, String)>,
+}
+
+/// What normalizing one cell produced.
+#[derive(Debug, Clone, Default)]
+struct CellOutcome {
+    value: String,
+    issues: Vec<Issue>,
+    extension: Option<String>,
 }
 
 /// Normalizes every cell of `row` according to its column's role.
 pub fn normalize_row(row: &StringRecord, ctx: &NormalizeContext) -> NormalizedRow {
     let mut record = StringRecord::with_capacity(row.as_slice().len() + 16, row.len());
     let mut issues = Vec::new();
+    let mut extensions = Vec::new();
     for (i, raw) in row.iter().enumerate() {
         match ctx.columns.role(i) {
             Some(role) => {
-                let (value, cell_issues) = normalize_cell(role, raw, ctx);
-                record.push_field(&value);
+                let out = normalize_cell(role, raw, ctx);
+                record.push_field(&out.value);
                 issues.extend(
-                    cell_issues.into_iter().map(|issue| CellIssue { column: i as u32, issue }),
+                    out.issues.into_iter().map(|issue| CellIssue { column: i as u32, issue }),
                 );
+                if let Some(ext) = out.extension {
+                    extensions.push((i as u32, ext));
+                }
             }
             None => record.push_field(raw),
         }
     }
-    NormalizedRow { record, issues }
+    NormalizedRow { record, issues, extensions }
 }
 
 /// Normalizes one cell of a known role. Roles without a normalizer pass through unchanged.
-fn normalize_cell(role: Role, raw: &str, _ctx: &NormalizeContext) -> (String, Vec<Issue>) {
+fn normalize_cell(role: Role, raw: &str, ctx: &NormalizeContext) -> CellOutcome {
     match role {
-        _ => (raw.to_string(), Vec::new()),
+        Role::Phone => {
+            let cell = phone::normalize_phone(raw, &ctx.phone);
+            let exts: Vec<&str> =
+                cell.numbers.iter().filter_map(|n| n.extension.as_deref()).collect();
+            let extension = (!exts.is_empty()).then(|| exts.join("; "));
+            CellOutcome { value: cell.value, issues: cell.issues, extension }
+        }
+        _ => CellOutcome { value: raw.to_string(), ..CellOutcome::default() },
     }
 }
