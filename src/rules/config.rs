@@ -1607,6 +1607,23 @@ mod tests {
         assert_eq!(line_col("ab", 99), (1, 3));
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Any text, and any damage to a real file, gives a config or an error: never a panic.
+        #[test]
+        fn loading_never_panics(text in "\\PC{0,200}", cut in 0usize..4000, insert in "[\\[\\]=\"#a-zA-Z0-9 .\n]{0,8}") {
+            let _ = load(&text);
+            let mut damaged = DEFAULT_RULES.to_string();
+            let mut at = cut.min(damaged.len());
+            while !damaged.is_char_boundary(at) {
+                at -= 1;
+            }
+            damaged.insert_str(at, &insert);
+            let _ = load(&damaged);
+        }
+    }
+
     #[test]
     fn schema_is_up_to_date() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules.schema.json");

@@ -145,3 +145,41 @@ fn resolve(config: &Config, code: &str, default: Option<Severity>) -> Option<Sev
         None => default,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::config::{Layer, Overrides};
+
+    fn set(text: &str) -> RuleSet {
+        let layer = Layer { name: "e.toml".into(), text: text.into() };
+        RuleSet::from_config(&Config::load(&[layer], &Overrides::default()).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn effective_severities() {
+        let d = RuleSet::default();
+        assert_eq!(d.severity("IN001"), Some(Severity::Error));
+        assert_eq!(d.severity("XX123"), Some(Severity::Warning), "unregistered: warning");
+        let s = set(
+            "[severity]\nIN = \"warning\"\nIN002 = \"info\"\nIN003 = \"off\"\nPH = \"error\"\n\
+             [[rule]]\ncode = \"U001\"\nkind = \"required\"\ncolumn = \"x\"\nseverity = \"error\"\n\
+             [[rule]]\ncode = \"U002\"\nkind = \"required\"\ncolumn = \"x\"\nseverity = \"off\"\n\
+             [[rule]]\ncode = \"U003\"\nkind = \"required\"\ncolumn = \"x\"\n",
+        );
+        assert_eq!(s.severity("IN001"), Some(Severity::Warning), "prefix override");
+        assert_eq!(s.severity("IN002"), Some(Severity::Info), "code beats prefix");
+        assert_eq!(s.severity("IN003"), None, "off disables");
+        assert!(!s.enabled("IN003"));
+        assert_eq!(s.severity("PH002"), Some(Severity::Error), "rules not yet registered too");
+        assert_eq!(s.severity("U001"), Some(Severity::Error));
+        assert_eq!(s.severity("U002"), None);
+        assert_eq!(s.severity("U003"), Some(Severity::Warning));
+        let listed: Vec<&str> = s.rules().iter().map(|r| r.code).collect();
+        assert_eq!(&listed[listed.len() - 3..], ["U001", "U002", "U003"]);
+        assert_eq!(s.lookup("user-required-u003").map(|r| r.code), Some("U003"));
+        assert_eq!(s.lookup("in004").map(|r| r.severity), Some(Some(Severity::Warning)));
+        let s = set("ignore = [\"IN\"]\n");
+        assert_eq!(s.severity("IN001"), None);
+    }
+}

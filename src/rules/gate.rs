@@ -139,3 +139,70 @@ pub fn evaluate(rules: &RuleSet, findings: &[Finding], rows_total: u64) -> GateO
         fail_on: gate.fail_on,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::config::{Config, Layer, Overrides};
+
+    fn set(text: &str) -> RuleSet {
+        let layer = Layer { name: "g.toml".into(), text: text.into() };
+        RuleSet::from_config(&Config::load(&[layer], &Overrides::default()).unwrap()).unwrap()
+    }
+
+    fn finding(code: &'static str, row: u64, severity: Severity) -> Finding {
+        Finding {
+            source: 0,
+            row,
+            column: Some(0),
+            code,
+            severity,
+            before: String::new(),
+            after: String::new(),
+            message: String::new(),
+        }
+    }
+
+    #[test]
+    fn severity_decides_without_thresholds() {
+        let rules = set("");
+        let f = [finding("IN001", 1, Severity::Error)];
+        let g = evaluate(&rules, &f, 10);
+        assert_eq!(g.verdict, Verdict::Fail);
+        assert_eq!(g.rules["IN001"].thresholds.fail, Some(Threshold::Count(0)));
+        let f = [finding("PH002", 1, Severity::Warning), finding("PH001", 2, Severity::Info)];
+        let g = evaluate(&rules, &f, 10);
+        assert_eq!(g.verdict, Verdict::Warn);
+        assert_eq!(g.rules["PH001"].verdict, Verdict::Pass);
+        assert_eq!(g.rows_flagged, 1, "info findings do not flag rows");
+        let g = evaluate(&set("[gate]\nfail_on = \"warning\"\n"), &f, 10);
+        assert_eq!(g.verdict, Verdict::Fail);
+        assert_eq!(evaluate(&rules, &[], 0).verdict, Verdict::Pass);
+    }
+
+    #[test]
+    fn thresholds_count_rows_not_findings() {
+        let rules = set("[gate.rules.IN001]\nwarn = \"1%\"\nfail = \"5%\"\n");
+        // 2 findings on one row of 100: 1% → not above warn.
+        let f = [finding("IN001", 1, Severity::Error), finding("IN001", 1, Severity::Error)];
+        let g = evaluate(&rules, &f, 100);
+        assert_eq!((g.rules["IN001"].findings, g.rules["IN001"].rows), (2, 1));
+        assert_eq!(g.rules["IN001"].percent, 1.0);
+        assert_eq!(g.verdict, Verdict::Pass);
+        let f: Vec<Finding> = (1..=3).map(|r| finding("IN001", r, Severity::Error)).collect();
+        assert_eq!(evaluate(&rules, &f, 100).verdict, Verdict::Warn);
+        let f: Vec<Finding> = (1..=6).map(|r| finding("IN001", r, Severity::Error)).collect();
+        assert_eq!(evaluate(&rules, &f, 100).verdict, Verdict::Fail);
+    }
+
+    #[test]
+    fn overall_thresholds() {
+        let rules = set("[gate.rules]\nIN = { warn = 100 }\n[gate.overall]\nfail = 2\n");
+        let f: Vec<Finding> = (1..=2).map(|r| finding("IN001", r, Severity::Error)).collect();
+        assert_eq!(evaluate(&rules, &f, 10).verdict, Verdict::Pass);
+        let f: Vec<Finding> = (1..=3).map(|r| finding("IN002", r, Severity::Error)).collect();
+        let g = evaluate(&rules, &f, 10);
+        assert_eq!((g.verdict, g.rows_flagged, g.percent), (Verdict::Fail, 3, 30.0));
+        assert_eq!(g.rules["IN002"].verdict, Verdict::Pass);
+    }
+}

@@ -571,3 +571,172 @@ fn parse_number(s: &str) -> Option<f64> {
 pub(crate) fn default_severity(rule: &UserRule) -> Option<Severity> {
     rule.level.severity()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::config::{Config, Layer, Overrides};
+
+    fn config(rules: &str) -> Config {
+        let layer = Layer { name: "u.toml".into(), text: rules.into() };
+        Config::load(&[layer], &Overrides::default()).unwrap()
+    }
+
+    fn headers(h: &[&str]) -> ColumnMap {
+        let h: Vec<String> = h.iter().map(|s| s.to_string()).collect();
+        ColumnMap::resolve(&h, &[])
+    }
+
+    /// Runs the row checks of `rules` over `rows`; returns (row, column, code, message).
+    fn run(rules: &str, cols: &[&str], rows: &[&[&str]]) -> Vec<(usize, u32, String)> {
+        let c = config(rules);
+        let map = headers(cols);
+        let bound = bind(&c.user_rules, &map, &c.missing_values).unwrap();
+        let records: Vec<StringRecord> =
+            rows.iter().map(|r| StringRecord::from(r.to_vec())).collect();
+        let mut out = Vec::new();
+        for (i, r) in records.iter().enumerate() {
+            let mut issues = Vec::new();
+            bound.check_row(r, &mut issues);
+            out.extend(issues.into_iter().map(|ci| (i, ci.column, ci.issue.message)));
+        }
+        for (i, ci) in bound.check_table(records.iter(), &|j| format!("row {}", j + 1)) {
+            out.push((i, ci.column, ci.issue.message));
+        }
+        out
+    }
+
+    fn rule(kind: &str, extra: &str) -> String {
+        format!("[[rule]]\ncode = \"U001\"\nkind = \"{kind}\"\n{extra}\n")
+    }
+
+    #[test]
+    fn required_treats_tokens_as_missing_and_roles_as_any_of() {
+        let r = rule("required", "column = \"Комментарий\"");
+        let got = run(&r, &["Комментарий"], &[&["ok"], &[""], &["н/д"], &["  "]]);
+        assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), vec![1, 2, 3]);
+        assert_eq!(got[0].2, "`Комментарий` is empty");
+        // A role naming two phone columns needs one of them.
+        let r = rule("required", "column = \"phone\"");
+        let got = run(&r, &["Телефон", "Доп. телефон"], &[&["", "+7"], &["-", ""], &["1", ""]]);
+        assert_eq!(got, vec![(1, 0, "`Телефон` and `Доп. телефон` is empty".into())]);
+        // In a yes/no column `нет` is an answer.
+        let r = rule("required", "column = \"consent_processing\"");
+        let got = run(&r, &["Согласие на обработку ПД"], &[&["нет"], &[""]]);
+        assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), vec![1]);
+    }
+
+    #[test]
+    fn regex_allowed_length_range() {
+        let r = rule("regex", "column = \"ИНН\"\npattern = \"[0-9]{10}|[0-9]{12}\"");
+        let got = run(&r, &["ИНН"], &[&["7707083893"], &["77070838931"], &[""], &["x7707083893"]]);
+        assert_eq!(
+            got.iter().map(|g| g.0).collect::<Vec<_>>(),
+            vec![1, 3],
+            "anchored, empty skipped"
+        );
+
+        let r = rule(
+            "allowed",
+            "column = \"Статус\"\nvalues = [\"Лид\", \"Клиент\"]\nignore_case = true",
+        );
+        let got = run(&r, &["Статус"], &[&["лид"], &["КЛИЕНТ"], &["Партнёр"], &[""]]);
+        assert_eq!(got.len(), 1);
+        assert!(
+            got[0].2.starts_with("`Партнёр` in `Статус` is not an allowed value"),
+            "{}",
+            got[0].2
+        );
+
+        let r = rule("length", "column = \"Код\"\nmin = 2\nmax = 3");
+        let got = run(&r, &["Код"], &[&["1"], &["12"], &["абв"], &["абвг"]]);
+        assert_eq!(
+            got.iter().map(|g| g.0).collect::<Vec<_>>(),
+            vec![0, 3],
+            "length counts characters"
+        );
+
+        let r = rule("range", "column = \"Сумма\"\nmin = 0\nmax = 1000");
+        let got = run(&r, &["Сумма"], &[&["1 000,00"], &["-1"], &["abc"], &["1000.5"], &["0"]]);
+        assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), vec![1, 2, 3]);
+        assert!(got[1].2.contains("not a number"));
+    }
+
+    #[test]
+    fn date_order_and_unique() {
+        let r = rule("date_order", "columns = [\"created_at\", \"Последний контакт\"]");
+        let got = run(
+            &r,
+            &["Дата создания", "Последний контакт"],
+            &[
+                &["2024-01-01", "2024-02-01"],
+                &["2024-03-01", "01.02.2024"],
+                &["2024-03-01", ""],
+                &["x", "y"],
+            ],
+        );
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, 1);
+        assert!(got[0].2.contains("is after"), "{}", got[0].2);
+
+        let r = rule("unique", "columns = [\"Email\", \"Компания\"]\nignore_case = true");
+        let got = run(
+            &r,
+            &["Email", "Компания"],
+            &[
+                &["a@x.ru", "A"],
+                &["A@X.RU", "a"],
+                &["a@x.ru", "B"],
+                &["", "A"],
+                &["", "A"],
+                &["a@x.ru", "a"],
+            ],
+        );
+        assert_eq!(
+            got,
+            vec![
+                (1, 0, "`Email, Компания` repeats the value of row 1".into()),
+                (5, 0, "`Email, Компания` repeats the value of row 1".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn custom_messages_and_default_names() {
+        let r = rule("required", "column = \"Имя\"\nmessage = \"заполните {column}\"");
+        let got = run(&r, &["Имя"], &[&[""]]);
+        assert_eq!(got[0].2, "заполните Имя");
+        let c = config(&rule("date_order", "columns = [\"a\", \"b\"]"));
+        assert_eq!(c.user_rules[0].name, "user-date-order-u001");
+        assert_eq!(c.user_rules[0].code, "U001");
+        assert_eq!(c.user_rules[0].location, "u.toml:2:8");
+        assert!(c.user_rules[0].doc().contains("## Options"));
+    }
+
+    #[test]
+    fn unknown_columns_fail_with_location_and_suggestion() {
+        let c = config(&rule("required", "column = \"Emial\""));
+        let map = headers(&["Email", "Телефон"]);
+        let e = bind(&c.user_rules, &map, &c.missing_values).unwrap_err().to_string();
+        assert!(
+            e.starts_with(
+                "u.toml:4:10: rule U001: there is no column `Emial`; did you mean `Email`?"
+            ),
+            "{e}"
+        );
+        let c = config(&rule("required", "column = \"inn\""));
+        let e = bind(&c.user_rules, &map, &c.missing_values).unwrap_err().to_string();
+        assert!(e.contains("no column has the role `inn`"), "{e}");
+    }
+
+    #[test]
+    fn static_codes() {
+        assert_eq!(static_user_code("U007"), Some("U007"));
+        assert_eq!(static_user_code("U999"), Some("U999"));
+        assert_eq!(static_user_code("U1000"), None);
+        assert_eq!(static_user_code("PH001"), None);
+        assert_eq!(parse_number("1 234,5"), Some(1234.5));
+        assert_eq!(parse_number("NaN"), None);
+        assert_eq!(parse_date("2024-01-02T10:00:00"), chrono::NaiveDate::from_ymd_opt(2024, 1, 2));
+    }
+}
