@@ -593,18 +593,30 @@ impl Selection {
 #[derive(Debug, Clone, Default)]
 pub struct MissingValues {
     folded: BTreeSet<String>,
+    /// First characters of the folded tokens: most cells are rejected on this, without the
+    /// allocation folding needs.
+    first: Vec<char>,
 }
 
 impl MissingValues {
     /// Builds the set from tokens as written.
     pub fn new<'a>(tokens: impl IntoIterator<Item = &'a str>) -> MissingValues {
-        MissingValues { folded: tokens.into_iter().map(fold_token).collect() }
+        let folded: BTreeSet<String> =
+            tokens.into_iter().map(fold_token).filter(|t| !t.is_empty()).collect();
+        let mut first: Vec<char> = folded.iter().filter_map(|t| t.chars().next()).collect();
+        first.sort_unstable();
+        first.dedup();
+        MissingValues { folded, first }
     }
 
     /// Whether `value` is empty, blank or a missing-value token.
     pub fn is_missing(&self, value: &str) -> bool {
         let t = value.trim();
-        t.is_empty() || (t.len() <= 64 && self.folded.contains(&fold_token(t)))
+        let Some(c) = t.chars().next() else { return true };
+        if t.len() > 64 || !c.to_lowercase().any(|l| self.first.binary_search(&l).is_ok()) {
+            return false;
+        }
+        self.folded.contains(&fold_token(t))
     }
 
     /// Whether tokens are treated as missing in a column of `role`. Yes/no columns (consents,
@@ -1147,8 +1159,15 @@ impl Ctx<'_, '_> {
         None
     }
 
+    /// Suggests a known code of the same family (`IN009` → `IN001`); a code of another family
+    /// would only mislead.
     fn suggest(&self, s: &str) -> String {
-        selector::did_you_mean(s, self.known.iter().map(String::as_str))
+        let upper = s.to_ascii_uppercase();
+        let family: String = upper.chars().take_while(char::is_ascii_uppercase).collect();
+        let same = self.known.iter().map(String::as_str).filter(|c| {
+            c.chars().take_while(char::is_ascii_uppercase).collect::<String>() == family
+        });
+        selector::did_you_mean(s, same)
             .map(|c| format!("; did you mean `{c}`?"))
             .unwrap_or_default()
     }
