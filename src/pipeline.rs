@@ -7,14 +7,15 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::finding::{Finding, Severity, mask_value};
+use crate::finding::{Finding, mask_value};
 use crate::input::{self, QuarantinedRow, ReadOptions, UnifiedInput};
 use crate::normalize::{NormalizeContext, NormalizeSettings, NormalizedRow, normalize_row};
 use crate::output::{self, OutputSet};
 use crate::progress::Progress;
-use crate::report::model::{Accounting, Report, RuleCount, SCHEMA_VERSION, Tool};
+use crate::report::model::{Accounting, GateSummary, Report, RuleCount, SCHEMA_VERSION, Tool};
 use crate::roles::{ColumnMap, Role, RoleOrigin};
-use crate::rules::registry;
+use crate::rules::RuleSet;
+use crate::rules::gate::{self, Verdict};
 
 /// Everything a run needs, resolved and validated by the caller.
 #[derive(Debug, Clone)]
@@ -29,6 +30,8 @@ pub struct RunConfig {
     pub normalize: NormalizeSettings,
     /// Show personal values in report messages instead of masking them.
     pub show_values: bool,
+    /// Rules: selection, severities, user rules, missing values, parameters and the gate.
+    pub rules: RuleSet,
 }
 
 /// The result of analysing inputs, before anything is written.
@@ -62,19 +65,39 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
         .collect::<Result<_>>()?;
     let input = input::unify(loaded);
     let columns = ColumnMap::resolve(&input.headers, &config.columns);
+    // Rules config: user rules bound to the columns; missing-value tokens blanked in role columns.
+    let user_rules = config.rules.bind(&columns)?;
+    let missing = &config.rules.config().missing_values;
+    let blanked: Vec<Option<csv::StringRecord>> =
+        input.rows.par_iter().map(|r| missing.blank(&r.record, &columns)).collect();
+    fn effective<'a>(
+        blanked: &'a [Option<csv::StringRecord>],
+        i: usize,
+        r: &'a input::InputRow,
+    ) -> &'a csv::StringRecord {
+        blanked.get(i).and_then(Option::as_ref).unwrap_or(&r.record)
+    }
     let ctx = NormalizeContext::new(
         config.normalize.clone(),
         columns.clone(),
-        input.rows.iter().map(|r| &r.record),
+        input.rows.iter().enumerate().map(|(i, r)| effective(&blanked, i, r)),
     );
 
     progress.start("normalizing", input.rows.len() as u64);
-    let normalized: Vec<NormalizedRow> = input
+    let mut normalized: Vec<NormalizedRow> = input
         .rows
         .par_chunks(CHUNK)
-        .map(|chunk| {
-            let out: Vec<NormalizedRow> =
-                chunk.iter().map(|r| normalize_row(&r.record, &ctx)).collect();
+        .enumerate()
+        .map(|(c, chunk)| {
+            let out: Vec<NormalizedRow> = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    let mut n = normalize_row(effective(&blanked, c * CHUNK + i, r), &ctx);
+                    user_rules.check_row(&n.record, &mut n.issues);
+                    n
+                })
+                .collect();
             progress.advance(chunk.len() as u64);
             out
         })
@@ -83,18 +106,57 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
         .flatten()
         .collect();
     progress.finish();
+    let label = |i: usize| {
+        input.rows.get(i).map_or_else(String::new, |r| {
+            let mut s = format!("row {}", r.row);
+            if input.sources.len() > 1 {
+                if let Some(src) = input.sources.get(r.source as usize) {
+                    s.push_str(&format!(" of {}", src.path));
+                }
+            }
+            s
+        })
+    };
+    for (i, issue) in user_rules.check_table(normalized.iter().map(|n| &n.record), &label) {
+        if let Some(n) = normalized.get_mut(i) {
+            n.issues.push(issue);
+        }
+    }
+    drop(user_rules);
 
-    let findings = collect_findings(&input, &normalized, config.show_values);
+    let findings = collect_findings(&input, &normalized, config.show_values, &config.rules);
+    let rows_read: u64 = input.sources.iter().map(|s| s.rows_read).sum();
+    let outcome = gate::evaluate(&config.rules, &findings, rows_read);
     let mut counts: BTreeMap<String, RuleCount> = BTreeMap::new();
     for f in &findings {
-        let entry = counts.entry(f.code.to_string()).or_insert_with(|| RuleCount {
-            name: registry::lookup(f.code).map_or_else(String::new, |r| r.name.to_string()),
-            severity: f.severity.as_str().to_string(),
-            count: 0,
+        let entry = counts.entry(f.code.to_string()).or_insert_with(|| {
+            let o = outcome.rules.get(f.code);
+            RuleCount {
+                name: config.rules.lookup(f.code).map_or_else(String::new, |r| r.name),
+                severity: f.severity.as_str().to_string(),
+                count: 0,
+                rows: o.map_or(0, |o| o.rows),
+                percent: o.map_or(0.0, |o| o.percent),
+                warn: o.and_then(|o| o.thresholds.warn),
+                fail: o.and_then(|o| o.thresholds.fail),
+                verdict: o.map_or(Verdict::Pass, |o| o.verdict),
+            }
         });
         entry.count += 1;
     }
-    let rows_read: u64 = input.sources.iter().map(|s| s.rows_read).sum();
+    let with = |v: Verdict| -> Vec<String> {
+        outcome.rules.iter().filter(|(_, o)| o.verdict == v).map(|(c, _)| c.to_string()).collect()
+    };
+    let gate_summary = GateSummary {
+        verdict: outcome.verdict,
+        fail_on: outcome.fail_on.as_str().to_string(),
+        rows_flagged: outcome.rows_flagged,
+        percent: outcome.percent,
+        warn: outcome.overall.warn,
+        fail: outcome.overall.fail,
+        failed: with(Verdict::Fail),
+        warned: with(Verdict::Warn),
+    };
     let report = Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool::default(),
@@ -109,28 +171,29 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
             rows_quarantined: input.quarantine.len() as u64,
         },
         findings: counts,
+        rules_files: config.rules.config().layers.clone(),
+        gate: gate_summary,
     };
     Ok(Analysis { input, columns, normalized, findings, report })
 }
 
-/// Severity of a code: the registry's default (rules files will override it).
-fn severity_of(code: &str) -> Severity {
-    registry::lookup(code).map_or(Severity::Warning, |r| r.default_severity)
-}
-
+/// Collects findings with their effective severity; findings of disabled rules are dropped.
 fn collect_findings(
     input: &UnifiedInput,
     normalized: &[NormalizedRow],
     show_values: bool,
+    rules: &RuleSet,
 ) -> Vec<Finding> {
+    let severity_of = |code: &str| rules.severity(code);
     let mut findings = Vec::new();
     for q in &input.quarantine {
+        let Some(severity) = severity_of(q.code) else { continue };
         findings.push(Finding {
             source: q.source,
             row: q.row,
             column: None,
             code: q.code,
-            severity: severity_of(q.code),
+            severity,
             before: String::new(),
             after: String::new(),
             message: format!("row quarantined: {}", q.reason),
@@ -138,22 +201,26 @@ fn collect_findings(
     }
     for (row, norm) in input.rows.iter().zip(normalized) {
         for ci in &norm.issues {
+            let Some(severity) = severity_of(ci.issue.code) else { continue };
             let before = row.record.get(ci.column as usize).unwrap_or("").to_string();
-            let after =
-                ci.issue.suggestion.clone().unwrap_or_else(|| {
-                    norm.record.get(ci.column as usize).unwrap_or("").to_string()
-                });
-            let message = if show_values || before.is_empty() {
+            let normalized_value = norm.record.get(ci.column as usize).unwrap_or("");
+            let after = ci.issue.suggestion.clone().unwrap_or_else(|| normalized_value.to_string());
+            let mut message = if show_values || before.is_empty() {
                 ci.issue.message.clone()
             } else {
                 ci.issue.message.replace(&before, &mask_value(&before))
             };
+            // Checks that run after normalization quote the normalized value: mask it too.
+            let trimmed = normalized_value.trim();
+            if !show_values && !trimmed.is_empty() && trimmed != before {
+                message = message.replace(trimmed, &mask_value(trimmed));
+            }
             findings.push(Finding {
                 source: row.source,
                 row: row.row,
                 column: Some(ci.column),
                 code: ci.issue.code,
-                severity: severity_of(ci.issue.code),
+                severity,
                 before,
                 after,
                 message,
@@ -261,7 +328,9 @@ fn write_cleaned_named(
         codes.clear();
         // steward_issues names problems only; changes (Info) are in findings.csv.
         for ci in &norm.issues {
-            if severity_of(ci.issue.code) > Severity::Info && !codes.contains(&ci.issue.code) {
+            let reported = analysis.report.findings.get(ci.issue.code);
+            let problem = reported.is_some_and(|c| c.severity != "info");
+            if problem && !codes.contains(&ci.issue.code) {
                 codes.push(ci.issue.code);
             }
         }

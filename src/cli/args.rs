@@ -25,6 +25,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Rewrite the mapped columns of one file in normalized form (a quick fix-up tool).
     Normalize(NormalizeArgs),
+    /// List the rules (code, name, severity, summary), or explain one: `steward rules PH002`.
+    Rules(RulesArgs),
+    /// Write a starter rules file `steward.toml` (the commented defaults) into the current folder.
+    Init(InitArgs),
 }
 
 /// Options shared by every command that reads exports.
@@ -33,6 +37,11 @@ pub struct InputArgs {
     /// Export files to read (CSV with `,` `;` tab or `|`; UTF-8, UTF-16, Windows-1251, KOI8-R).
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
+    /// Rules file (TOML) to apply over the built-in defaults; repeatable, later files win.
+    /// `preset:NAME` names a shipped preset (ru-152fz, ru-38fz, gdpr, b2c, b2b). Without
+    /// --rules, `./steward.toml` is used when it exists.
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
     /// Give a column a role, overriding the built-in header aliases: `--map "Тел. 2=phone"`.
     /// Use ROLE `none` to leave a column untouched. Repeatable.
     #[arg(long = "map", value_name = "COLUMN=ROLE")]
@@ -48,8 +57,9 @@ pub struct InputArgs {
     #[arg(long, value_name = "BYTES", default_value_t = 1 << 20)]
     pub max_field_bytes: usize,
     /// Default region for phone numbers written without a country code (ISO code: RU, KZ, US…).
-    #[arg(long, value_name = "CODE", default_value = "RU")]
-    pub region: String,
+    /// Overrides `params.region` of the rules files (default RU).
+    #[arg(long, value_name = "CODE")]
+    pub region: Option<String>,
     /// The date to treat as today for ages, staleness and consent windows (YYYY-MM-DD or
     /// DD.MM.YYYY). Default: today.
     #[arg(long, value_name = "DATE")]
@@ -72,6 +82,21 @@ pub struct CleanArgs {
     /// Folder for the outputs (created if missing).
     #[arg(long, short, value_name = "DIR")]
     pub out: PathBuf,
+    #[command(flatten)]
+    pub gate: GateArgs,
+}
+
+/// Gate options: the outputs are written either way; the exit code says whether the base
+/// passed the gate.
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    /// Lowest severity that fails the gate for rules without thresholds. Overrides
+    /// `[gate] fail_on` of the rules files (default error).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<FailOn>,
+    /// Report, but exit 0 even when the gate fails (usage, config and input errors still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -83,6 +108,7 @@ pub enum ReportFormat {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
     Error,
+    #[value(alias = "warning")]
     Warn,
 }
 
@@ -96,12 +122,8 @@ pub struct CheckArgs {
     /// Write the report to this file instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
-    /// Lowest severity that fails the gate.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
-    /// Report, but always exit 0 unless there is a usage or input error.
-    #[arg(long)]
-    pub exit_zero: bool,
+    #[command(flatten)]
+    pub gate: GateArgs,
 }
 
 #[derive(Debug, Args)]
@@ -112,3 +134,20 @@ pub struct NormalizeArgs {
     #[arg(long, short, value_name = "FILE")]
     pub out: PathBuf,
 }
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// A code (`IN001`), a name (`row-field-count-mismatch`) or a family prefix (`PH`).
+    /// Without it, every rule is listed.
+    #[arg(value_name = "CODE")]
+    pub code: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Rules files to apply, to see effective severities and user rules (as for `check`).
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {}

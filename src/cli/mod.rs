@@ -10,12 +10,17 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, anyhow};
 use clap::Parser;
 
-use args::{CheckArgs, CleanArgs, Cli, Command, FailOn, InputArgs, NormalizeArgs, ReportFormat};
-use steward::finding::Severity;
+use args::{
+    CheckArgs, CleanArgs, Cli, Command, FailOn, GateArgs, InitArgs, InputArgs, NormalizeArgs,
+    ReportFormat, RulesArgs,
+};
 use steward::input::{ReadOptions, dialect, encoding};
 use steward::normalize::NormalizeSettings;
 use steward::pipeline::{self, Analysis, RunConfig};
 use steward::roles::{Role, RoleOrigin};
+use steward::rules::RuleSet;
+use steward::rules::config::{self as rules_config, Config, Layer, Overrides};
+use steward::rules::gate::Verdict;
 
 /// Exit code: the gate passed.
 const PASS: u8 = 0;
@@ -58,11 +63,37 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Clean(a) => clean(a),
         Command::Check(a) => check(a),
         Command::Normalize(a) => normalize(a),
+        Command::Rules(a) => rules_cmd(a),
+        Command::Init(a) => init(a),
     }
 }
 
+/// The rules file `steward init` writes and a run picks up when no `--rules` is given.
+const LOCAL_RULES: &str = "steward.toml";
+
+/// Loads the rules layers: `--rules` files in order, else `./steward.toml` if present.
+fn rules_layers(files: &[std::path::PathBuf], quiet: bool) -> Result<Vec<Layer>> {
+    if files.is_empty() {
+        let local = std::path::Path::new(LOCAL_RULES);
+        if local.is_file() {
+            if !quiet {
+                eprintln!("steward: using rules from {LOCAL_RULES}");
+            }
+            return Ok(vec![Layer::load(local)?]);
+        }
+    }
+    Ok(files.iter().map(|f| Layer::load(f)).collect::<steward::error::Result<_>>()?)
+}
+
+/// Builds the rule set from rules files and command-line overrides.
+fn load_rules(files: &[std::path::PathBuf], overrides: &Overrides, quiet: bool) -> Result<RuleSet> {
+    let layers = rules_layers(files, quiet)?;
+    let config = Config::load(&layers, overrides)?;
+    Ok(RuleSet::from_config(&config)?)
+}
+
 /// Turns raw input arguments into a validated [`RunConfig`].
-fn resolve(input: &InputArgs) -> Result<RunConfig> {
+fn resolve(input: &InputArgs, gate: Option<&GateArgs>) -> Result<RunConfig> {
     let encoding = match &input.encoding {
         Some(label) => Some(encoding::encoding_for_label(label).ok_or_else(|| {
             anyhow!("--encoding {label}: unknown encoding; use utf-8, windows-1251, koi8-r, utf-16le or utf-16be")
@@ -75,7 +106,7 @@ fn resolve(input: &InputArgs) -> Result<RunConfig> {
         })?),
         None => None,
     };
-    let mut columns = Vec::new();
+    let mut map = Vec::new();
     for m in &input.map {
         let (column, role) = m.rsplit_once('=').ok_or_else(|| {
             anyhow!("--map {m}: expected COLUMN=ROLE, e.g. --map \"Тел. 2=phone\"")
@@ -88,28 +119,36 @@ fn resolve(input: &InputArgs) -> Result<RunConfig> {
                 anyhow!("--map {m}: unknown role `{name}`; known roles: {}, none", known.join(", "))
             })?),
         };
-        columns.push((column.trim().to_string(), role, RoleOrigin::CommandLine));
+        map.push((column.trim().to_string(), role));
     }
-    let as_of = match &input.as_of {
-        Some(s) => parse_as_of(s)?,
-        None => chrono::Local::now().date_naive(),
-    };
-    let region = input.region.trim().to_ascii_uppercase();
-    if region.len() != 2 || !region.chars().all(|c| c.is_ascii_uppercase()) {
-        return Err(anyhow!(
-            "--region {}: expected a two-letter ISO country code such as RU, KZ, US",
-            input.region
-        ));
-    }
+    let as_of = input.as_of.as_deref().map(parse_as_of).transpose()?;
     if input.max_field_bytes == 0 {
         return Err(anyhow!("--max-field-bytes must be at least 1"));
     }
+    // Order: built-in defaults < rules files (in order) < these flags.
+    let overrides = Overrides {
+        columns: map,
+        region: input.region.clone(),
+        as_of,
+        fix_typos: input.fix_typos,
+        fail_on: gate.and_then(|g| g.fail_on).map(|f| match f {
+            FailOn::Error => rules_config::FailOn::Error,
+            FailOn::Warn => rules_config::FailOn::Warning,
+        }),
+    };
+    let rules = load_rules(&input.rules, &overrides, input.quiet)?;
+    let config = rules.config();
     Ok(RunConfig {
         inputs: input.inputs.clone(),
         read: ReadOptions { encoding, delimiter, max_field_bytes: input.max_field_bytes },
-        columns,
-        normalize: NormalizeSettings { region, fix_typos: input.fix_typos, as_of },
+        columns: config.columns.clone(),
+        normalize: NormalizeSettings {
+            region: config.params.region.clone(),
+            fix_typos: config.fix_typos,
+            as_of: config.as_of.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        },
         show_values: input.show_values,
+        rules,
     })
 }
 
@@ -143,7 +182,7 @@ fn print_roles(analysis: &Analysis) {
 }
 
 fn clean(a: CleanArgs) -> Result<u8> {
-    let config = resolve(&a.input)?;
+    let config = resolve(&a.input, Some(&a.gate))?;
     let analysis = analyze(&config, "clean", a.input.quiet)?;
     if !a.input.quiet {
         for s in &analysis.input.sources {
@@ -173,21 +212,55 @@ fn clean(a: CleanArgs) -> Result<u8> {
     for p in written {
         writeln!(out, "wrote {}", p.display())?;
     }
-    Ok(PASS)
+    // clean gates like check: the outputs are written either way, and exit 1 tells a
+    // scheduled job not to load a base that failed the gate (--exit-zero to ignore).
+    write!(out, "{}", gate_lines(&analysis))?;
+    Ok(exit_code(&analysis, &a.gate))
 }
 
-fn gate_failed(analysis: &Analysis, fail_on: FailOn) -> bool {
-    let threshold = match fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warn => Severity::Warning,
-    };
-    analysis.findings.iter().any(|f| f.severity >= threshold)
+/// Exit code from the gate verdict.
+fn exit_code(analysis: &Analysis, gate: &GateArgs) -> u8 {
+    if analysis.report.gate.verdict == Verdict::Fail && !gate.exit_zero {
+        GATE_FAILED
+    } else {
+        PASS
+    }
+}
+
+/// `gate: FAIL (…)` and the rules that failed or warned.
+fn gate_lines(analysis: &Analysis) -> String {
+    let g = &analysis.report.gate;
+    let mut s = format!(
+        "gate: {} (fail on {}; {} rows flagged, {}%)\n",
+        g.verdict.as_str(),
+        g.fail_on,
+        g.rows_flagged,
+        g.percent
+    );
+    for (code, c) in &analysis.report.findings {
+        if c.verdict == Verdict::Pass {
+            continue;
+        }
+        let limit = match c.verdict {
+            Verdict::Fail => c.fail,
+            _ => c.warn,
+        };
+        s.push_str(&format!(
+            "  {} {code} {}: {} rows ({}%) > {}\n",
+            c.verdict.as_str(),
+            c.name,
+            c.rows,
+            c.percent,
+            limit.map_or_else(|| "0".to_string(), |t| t.to_string())
+        ));
+    }
+    s
 }
 
 fn check(a: CheckArgs) -> Result<u8> {
-    let config = resolve(&a.input)?;
+    let config = resolve(&a.input, Some(&a.gate))?;
     let analysis = analyze(&config, "check", a.input.quiet)?;
-    let failed = gate_failed(&analysis, a.fail_on);
+    let failed = analysis.report.gate.verdict == Verdict::Fail;
     let text = match a.format {
         ReportFormat::Json => serde_json::to_string_pretty(&analysis.report)? + "\n",
         ReportFormat::Text => text_summary(&analysis, failed),
@@ -198,7 +271,7 @@ fn check(a: CheckArgs) -> Result<u8> {
         }
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
     }
-    Ok(if failed && !a.exit_zero { GATE_FAILED } else { PASS })
+    Ok(exit_code(&analysis, &a.gate))
 }
 
 fn text_summary(analysis: &Analysis, failed: bool) -> String {
@@ -211,8 +284,17 @@ fn text_summary(analysis: &Analysis, failed: bool) -> String {
         analysis.findings.len()
     );
     for (code, c) in &analysis.report.findings {
-        s.push_str(&format!("  {code} {:<36} {:<8} {}\n", c.name, c.severity, c.count));
+        s.push_str(&format!(
+            "  {code} {:<36} {:<8} {:>7} findings {:>7} rows {:>8}%  {}\n",
+            c.name,
+            c.severity,
+            c.count,
+            c.rows,
+            c.percent,
+            c.verdict.as_str().to_ascii_lowercase()
+        ));
     }
+    s.push_str(&gate_lines(analysis));
     s
 }
 
@@ -223,7 +305,7 @@ fn normalize(a: NormalizeArgs) -> Result<u8> {
             a.input.inputs.len()
         ));
     }
-    let config = resolve(&a.input)?;
+    let config = resolve(&a.input, None)?;
     let analysis = analyze(&config, "normalize", a.input.quiet)?;
     pipeline::write_normalized(&analysis, &a.out, &config.inputs)
         .with_context(|| format!("writing {}", a.out.display()))?;
@@ -233,5 +315,134 @@ fn normalize(a: NormalizeArgs) -> Result<u8> {
             "steward: {q} rows could not be read and are not in the output (run `steward clean` to get quarantine.csv)"
         );
     }
+    Ok(PASS)
+}
+
+fn severity_word(s: Option<steward::finding::Severity>) -> &'static str {
+    s.map_or("off", |s| s.as_str())
+}
+
+/// `steward rules [CODE|PREFIX]`.
+fn rules_cmd(a: RulesArgs) -> Result<u8> {
+    let rules = load_rules(&a.rules, &Overrides::default(), true)?;
+    let all = rules.rules();
+    let mut out = std::io::stdout().lock();
+    let selected: Vec<&steward::rules::engine::RuleInfo> = match &a.code {
+        None => all.iter().collect(),
+        Some(key) => {
+            if let Some(one) = rules.lookup(key) {
+                return print_rule_doc(&mut out, &one, a.format);
+            }
+            let prefix = key.trim().to_ascii_uppercase();
+            let family: Vec<_> = all.iter().filter(|r| r.code.starts_with(&prefix)).collect();
+            if family.is_empty() {
+                let known_family =
+                    steward::rules::selector::FAMILIES.iter().any(|(f, _)| prefix.starts_with(f));
+                if known_family && steward::rules::selector::Selector::parse(&prefix).is_ok() {
+                    // A known family whose rules are not in this build: an empty list, not an error.
+                    family
+                } else {
+                    let candidates = all.iter().flat_map(|r| [r.code, r.name.as_str()]);
+                    let hint = steward::rules::selector::did_you_mean(key, candidates)
+                        .map(|c| format!("; did you mean `{c}`?"))
+                        .unwrap_or_default();
+                    return Err(anyhow!(
+                        "no rule `{key}`{hint} (run `steward rules` for the list)"
+                    ));
+                }
+            } else {
+                family
+            }
+        }
+    };
+    match a.format {
+        ReportFormat::Json => {
+            let list: Vec<serde_json::Value> = selected
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "code": r.code,
+                        "name": r.name,
+                        "severity": severity_word(r.severity),
+                        "default_severity": severity_word(r.default_severity),
+                        "summary": r.summary,
+                        "fix": format!("{:?}", r.fix).to_ascii_lowercase(),
+                        "since": r.since,
+                        "user": r.user,
+                    })
+                })
+                .collect();
+            writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
+        }
+        ReportFormat::Text => {
+            for r in selected {
+                writeln!(
+                    out,
+                    "{:<6} {:<36} {:<8} {}",
+                    r.code,
+                    r.name,
+                    severity_word(r.severity),
+                    r.summary
+                )?;
+            }
+        }
+    }
+    Ok(PASS)
+}
+
+fn print_rule_doc(
+    out: &mut impl Write,
+    r: &steward::rules::engine::RuleInfo,
+    format: ReportFormat,
+) -> Result<u8> {
+    match format {
+        ReportFormat::Json => {
+            let v = serde_json::json!({
+                "code": r.code,
+                "name": r.name,
+                "severity": severity_word(r.severity),
+                "default_severity": severity_word(r.default_severity),
+                "summary": r.summary,
+                "fix": format!("{:?}", r.fix).to_ascii_lowercase(),
+                "since": r.since,
+                "user": r.user,
+                "doc": r.doc,
+            });
+            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        }
+        ReportFormat::Text => {
+            writeln!(out, "# {} {}\n", r.code, r.name)?;
+            writeln!(
+                out,
+                "{}. Severity: {} (default {}). Since {}.\n",
+                r.summary.trim_end_matches('.'),
+                severity_word(r.severity),
+                severity_word(r.default_severity),
+                r.since
+            )?;
+            writeln!(out, "{}", r.doc.trim_end())?;
+        }
+    }
+    Ok(PASS)
+}
+
+/// `steward init`: writes the commented defaults as `./steward.toml`, never overwriting.
+fn init(_: InitArgs) -> Result<u8> {
+    let path = std::path::Path::new(LOCAL_RULES);
+    let mut file = match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(anyhow!(
+                "{LOCAL_RULES} already exists; steward init does not overwrite it (edit it, or remove it first)"
+            ));
+        }
+        Err(e) => return Err(e).with_context(|| format!("creating {LOCAL_RULES}")),
+    };
+    file.write_all(rules_config::DEFAULT_RULES.as_bytes())
+        .with_context(|| format!("writing {LOCAL_RULES}"))?;
+    println!(
+        "wrote {LOCAL_RULES}: steward uses it when run in this folder without --rules; \
+         presets: --rules preset:ru-152fz, ru-38fz, gdpr, b2c, b2b"
+    );
     Ok(PASS)
 }

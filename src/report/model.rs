@@ -9,6 +9,8 @@ use serde::Serialize;
 
 use crate::input::SourceInfo;
 use crate::roles::ColumnRole;
+use crate::rules::config::Threshold;
+use crate::rules::gate::Verdict;
 
 /// Version of the report's JSON layout.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -32,6 +34,11 @@ pub struct Report {
     pub accounting: Accounting,
     /// Findings per rule code.
     pub findings: BTreeMap<String, RuleCount>,
+    // --- rules configuration and gate (added by the rules-config work) ---
+    /// Rules layers applied, base first (`preset:default`, then `--rules` files).
+    pub rules_files: Vec<String>,
+    /// The gate's overall verdict.
+    pub gate: GateSummary,
 }
 
 /// Tool identity.
@@ -78,4 +85,36 @@ pub struct RuleCount {
     pub severity: String,
     /// Number of findings.
     pub count: u64,
+    // --- gate fields ---
+    /// Distinct rows with a finding of this rule.
+    pub rows: u64,
+    /// `rows` as a percentage of rows read (4 decimals).
+    pub percent: f64,
+    /// Warn threshold applied (rows count, or `"N%"`), if any.
+    pub warn: Option<Threshold>,
+    /// Fail threshold applied, if any.
+    pub fail: Option<Threshold>,
+    /// `pass`, `warn` or `fail`.
+    pub verdict: Verdict,
+}
+
+/// The gate's outcome for the whole run.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct GateSummary {
+    /// `pass`, `warn` or `fail`; `fail` means exit code 1 (unless `--exit-zero`).
+    pub verdict: Verdict,
+    /// Lowest severity that fails rules without explicit thresholds (`error` or `warning`).
+    pub fail_on: String,
+    /// Rows with at least one warning or error finding.
+    pub rows_flagged: u64,
+    /// `rows_flagged` as a percentage of rows read.
+    pub percent: f64,
+    /// Overall warn threshold, if any.
+    pub warn: Option<Threshold>,
+    /// Overall fail threshold, if any.
+    pub fail: Option<Threshold>,
+    /// Codes whose verdict is `fail`, in code order.
+    pub failed: Vec<String>,
+    /// Codes whose verdict is `warn`, in code order.
+    pub warned: Vec<String>,
 }

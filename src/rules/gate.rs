@@ -1,0 +1,208 @@
+//! The gate: a verdict per rule and overall from findings and thresholds (Soda/dbt style).
+//!
+//! Thresholds count **rows** (a row hit twice by a rule counts once) and are the most rows
+//! tolerated: `fail = 0` fails on the first row, `fail = "5%"` when more than 5% of the rows
+//! read are hit. A rule without `[gate.rules]` thresholds gets them from its severity:
+//! at or above `fail_on` → `fail = 0`; a warning below it → `warn = 0`; info → never.
+//! The overall verdict is the worst rule verdict, or worse if `[gate.overall]` thresholds on
+//! rows with any warning or error finding are exceeded.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::config::{Threshold, Thresholds};
+use super::engine::RuleSet;
+use crate::finding::{Finding, Severity};
+
+/// Outcome of a threshold check.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Within every threshold.
+    #[default]
+    Pass,
+    /// Over a warn threshold: reported, the gate still passes.
+    Warn,
+    /// Over a fail threshold: the gate fails (exit 1).
+    Fail,
+}
+
+impl Verdict {
+    /// Upper-case word for summaries.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "PASS",
+            Verdict::Warn => "WARN",
+            Verdict::Fail => "FAIL",
+        }
+    }
+
+    fn of(t: Thresholds, rows: u64, total: u64) -> Verdict {
+        if t.fail.is_some_and(|f| f.exceeded(rows, total)) {
+            Verdict::Fail
+        } else if t.warn.is_some_and(|w| w.exceeded(rows, total)) {
+            Verdict::Warn
+        } else {
+            Verdict::Pass
+        }
+    }
+}
+
+/// The gate's outcome for one rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleOutcome {
+    /// Findings of the rule.
+    pub findings: u64,
+    /// Distinct rows hit.
+    pub rows: u64,
+    /// `rows` as a percentage of rows read.
+    pub percent: f64,
+    /// Thresholds applied (explicit or derived from the severity).
+    pub thresholds: Thresholds,
+    /// Verdict.
+    pub verdict: Verdict,
+}
+
+/// The gate's outcome for a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GateOutcome {
+    /// Per rule code that has findings.
+    pub rules: BTreeMap<&'static str, RuleOutcome>,
+    /// Rows with at least one warning or error finding.
+    pub rows_flagged: u64,
+    /// `rows_flagged` as a percentage of rows read.
+    pub percent: f64,
+    /// Overall thresholds applied.
+    pub overall: Thresholds,
+    /// Overall verdict.
+    pub verdict: Verdict,
+    /// Lowest severity that fails for rules without explicit thresholds.
+    pub fail_on: Severity,
+}
+
+/// Percentage rounded to 4 decimals, so reports stay short and stable.
+fn percent(rows: u64, total: u64) -> f64 {
+    if total == 0 { 0.0 } else { ((rows as f64) * 1_000_000.0 / (total as f64)).round() / 10_000.0 }
+}
+
+/// Findings, distinct (source, row) pairs and worst severity of one code.
+type Tally = (u64, BTreeSet<(u32, u64)>, Severity);
+
+/// Evaluates the gate over `findings` (already filtered to enabled rules, with effective
+/// severities) for a run that read `rows_total` rows.
+pub fn evaluate(rules: &RuleSet, findings: &[Finding], rows_total: u64) -> GateOutcome {
+    let gate = &rules.config().gate;
+    let mut per_code: BTreeMap<&'static str, Tally> = BTreeMap::new();
+    let mut flagged: BTreeSet<(u32, u64)> = BTreeSet::new();
+    for f in findings {
+        let e = per_code.entry(f.code).or_insert_with(|| (0, BTreeSet::new(), f.severity));
+        e.0 += 1;
+        e.1.insert((f.source, f.row));
+        e.2 = e.2.max(f.severity);
+        if f.severity >= Severity::Warning {
+            flagged.insert((f.source, f.row));
+        }
+    }
+    let mut out = BTreeMap::new();
+    let mut worst = Verdict::Pass;
+    for (code, (count, rows, severity)) in per_code {
+        let thresholds = gate.thresholds(code).unwrap_or(if severity >= gate.fail_on {
+            Thresholds { warn: None, fail: Some(Threshold::Count(0)) }
+        } else if severity == Severity::Warning {
+            Thresholds { warn: Some(Threshold::Count(0)), fail: None }
+        } else {
+            Thresholds::default()
+        });
+        let rows = rows.len() as u64;
+        let verdict = Verdict::of(thresholds, rows, rows_total);
+        worst = worst.max(verdict);
+        out.insert(
+            code,
+            RuleOutcome {
+                findings: count,
+                rows,
+                percent: percent(rows, rows_total),
+                thresholds,
+                verdict,
+            },
+        );
+    }
+    let rows_flagged = flagged.len() as u64;
+    let verdict = worst.max(Verdict::of(gate.overall, rows_flagged, rows_total));
+    GateOutcome {
+        rules: out,
+        rows_flagged,
+        percent: percent(rows_flagged, rows_total),
+        overall: gate.overall,
+        verdict,
+        fail_on: gate.fail_on,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::config::{Config, Layer, Overrides};
+
+    fn set(text: &str) -> RuleSet {
+        let layer = Layer { name: "g.toml".into(), text: text.into() };
+        RuleSet::from_config(&Config::load(&[layer], &Overrides::default()).unwrap()).unwrap()
+    }
+
+    fn finding(code: &'static str, row: u64, severity: Severity) -> Finding {
+        Finding {
+            source: 0,
+            row,
+            column: Some(0),
+            code,
+            severity,
+            before: String::new(),
+            after: String::new(),
+            message: String::new(),
+        }
+    }
+
+    #[test]
+    fn severity_decides_without_thresholds() {
+        let rules = set("");
+        let f = [finding("IN001", 1, Severity::Error)];
+        let g = evaluate(&rules, &f, 10);
+        assert_eq!(g.verdict, Verdict::Fail);
+        assert_eq!(g.rules["IN001"].thresholds.fail, Some(Threshold::Count(0)));
+        let f = [finding("PH002", 1, Severity::Warning), finding("PH001", 2, Severity::Info)];
+        let g = evaluate(&rules, &f, 10);
+        assert_eq!(g.verdict, Verdict::Warn);
+        assert_eq!(g.rules["PH001"].verdict, Verdict::Pass);
+        assert_eq!(g.rows_flagged, 1, "info findings do not flag rows");
+        let g = evaluate(&set("[gate]\nfail_on = \"warning\"\n"), &f, 10);
+        assert_eq!(g.verdict, Verdict::Fail);
+        assert_eq!(evaluate(&rules, &[], 0).verdict, Verdict::Pass);
+    }
+
+    #[test]
+    fn thresholds_count_rows_not_findings() {
+        let rules = set("[gate.rules.IN001]\nwarn = \"1%\"\nfail = \"5%\"\n");
+        // 2 findings on one row of 100: 1% → not above warn.
+        let f = [finding("IN001", 1, Severity::Error), finding("IN001", 1, Severity::Error)];
+        let g = evaluate(&rules, &f, 100);
+        assert_eq!((g.rules["IN001"].findings, g.rules["IN001"].rows), (2, 1));
+        assert_eq!(g.rules["IN001"].percent, 1.0);
+        assert_eq!(g.verdict, Verdict::Pass);
+        let f: Vec<Finding> = (1..=3).map(|r| finding("IN001", r, Severity::Error)).collect();
+        assert_eq!(evaluate(&rules, &f, 100).verdict, Verdict::Warn);
+        let f: Vec<Finding> = (1..=6).map(|r| finding("IN001", r, Severity::Error)).collect();
+        assert_eq!(evaluate(&rules, &f, 100).verdict, Verdict::Fail);
+    }
+
+    #[test]
+    fn overall_thresholds() {
+        let rules = set("[gate.rules]\nIN = { warn = 100 }\n[gate.overall]\nfail = 2\n");
+        let f: Vec<Finding> = (1..=2).map(|r| finding("IN001", r, Severity::Error)).collect();
+        assert_eq!(evaluate(&rules, &f, 10).verdict, Verdict::Pass);
+        let f: Vec<Finding> = (1..=3).map(|r| finding("IN002", r, Severity::Error)).collect();
+        let g = evaluate(&rules, &f, 10);
+        assert_eq!((g.verdict, g.rows_flagged, g.percent), (Verdict::Fail, 3, 30.0));
+        assert_eq!(g.rules["IN002"].verdict, Verdict::Pass);
+    }
+}
