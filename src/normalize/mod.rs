@@ -1,1 +1,2 @@
 //! Pure normalizers: value in, normalized value plus issues out.
+pub mod email;
