@@ -10,11 +10,7 @@ const SLICE: &str = include_str!("../testdata/emails_slice.csv");
 
 fn slice_raws() -> Vec<String> {
     let mut reader = csv::Reader::from_reader(SLICE.as_bytes());
-    reader
-        .records()
-        .filter_map(Result::ok)
-        .filter_map(|r| r.get(1).map(str::to_string))
-        .collect()
+    reader.records().filter_map(Result::ok).filter_map(|r| r.get(1).map(str::to_string)).collect()
 }
 
 fn bench(c: &mut Criterion) {
@@ -28,7 +24,11 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("normalize_email");
     for (name, rows, opts) in [
         ("corpus_slice", &raws, EmailOptions::default()),
-        ("corpus_slice_fix_typos", &raws, EmailOptions { fix_typos: true, ..EmailOptions::default() }),
+        (
+            "corpus_slice_fix_typos",
+            &raws,
+            EmailOptions { fix_typos: true, ..EmailOptions::default() },
+        ),
         ("clean_only", &clean, EmailOptions::default()),
     ] {
         group.throughput(Throughput::Elements(rows.len() as u64));

@@ -553,18 +553,25 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| {
 
 /// Normalizes one cell. Never panics; see [`EmailCell`] for what comes back.
 pub fn normalize_email(raw: &str, opts: &EmailOptions) -> EmailCell {
-    if let Some(at) = fast_clean_ascii(raw) {
-        let (local, domain) = (&raw[..at], &raw[at + 1..]);
+    let trimmed = raw.trim_matches(is_junk_space);
+    if let Some((at, upper)) = fast_clean_ascii(trimmed) {
+        let (local, domain) = (&trimmed[..at], &trimmed[at + 1..]);
+        let domain: Cow<'_, str> =
+            if upper { Cow::Owned(domain.to_ascii_lowercase()) } else { Cow::Borrowed(domain) };
         let parsed = Parsed {
             local: Cow::Borrowed(local),
             quoted: false,
-            domain: Cow::Borrowed(domain),
-            domain_ascii: Cow::Borrowed(domain),
+            domain_ascii: domain.clone(),
+            domain,
             kind: DomainKind::Name,
         };
-        return finish(raw, parsed, Changes::default(), opts);
+        let changes = Changes {
+            domain_case: upper,
+            spaces: trimmed.len() != raw.len(),
+            ..Changes::default()
+        };
+        return finish(raw, parsed, changes, opts);
     }
-    let trimmed = raw.trim_matches(is_junk_space);
     if trimmed.is_empty() {
         return EmailCell {
             value: String::new(),
@@ -614,12 +621,17 @@ fn build_match_key(local: &str, domain: &str, provider: Option<Provider>) -> Str
         drop_dots = p.dots;
         dash_dot = p.dash_dot;
     }
-    for c in base.chars() {
-        match c {
-            '.' if drop_dots => {}
-            '-' if dash_dot => key.push('.'),
-            c if c.is_ascii() => key.push(c.to_ascii_lowercase()),
-            c => key.extend(c.to_lowercase()),
+    if base.is_ascii() && !drop_dots && !dash_dot {
+        key.push_str(base);
+        key.make_ascii_lowercase();
+    } else {
+        for c in base.chars() {
+            match c {
+                '.' if drop_dots => {}
+                '-' if dash_dot => key.push('.'),
+                c if c.is_ascii() => key.push(c.to_ascii_lowercase()),
+                c => key.extend(c.to_lowercase()),
+            }
         }
     }
     key.push('@');
@@ -663,47 +675,55 @@ impl Changes {
     }
 
     fn describe(&self) -> String {
-        let mut parts: Vec<&str> = Vec::new();
+        let mut parts = Parts(String::with_capacity(96));
         if self.mailto {
-            parts.push("removed the mailto:/E-mail: prefix");
+            parts.add("removed the mailto:/E-mail: prefix");
         }
         if self.display_name {
-            parts.push("removed the display name and angle brackets");
+            parts.add("removed the display name and angle brackets");
         }
         if self.quotes {
-            parts.push("removed wrapping quotes");
+            parts.add("removed wrapping quotes");
         }
         if self.comment {
-            parts.push("removed a trailing comment");
+            parts.add("removed a trailing comment");
         }
         if self.punctuation {
-            parts.push("removed trailing punctuation");
+            parts.add("removed trailing punctuation");
         }
         if self.spaces {
-            parts.push("removed surrounding or invisible spaces");
+            parts.add("removed surrounding or invisible spaces");
         }
         if self.inner_spaces {
-            parts.push("removed stray spaces inside the address");
+            parts.add("removed stray spaces inside the address");
         }
         if self.unquoted_local {
-            parts.push("removed needless quotes around the local part");
+            parts.add("removed needless quotes around the local part");
         }
         if self.local_nfc {
-            parts.push("normalized the local part to Unicode NFC");
+            parts.add("normalized the local part to Unicode NFC");
         }
         if self.domain_case {
-            parts.push("lower-cased the domain");
+            parts.add("lower-cased the domain");
         }
         if self.unicode_domain {
-            parts.push("wrote the Punycode domain in Unicode");
+            parts.add("wrote the Punycode domain in Unicode");
         }
-        if parts.is_empty() {
+        if parts.0.is_empty() {
             return "Reformatted the address.".to_string();
         }
-        let mut msg = String::from("Reformatted the address: ");
-        msg.push_str(&parts.join(", "));
-        msg.push('.');
-        msg
+        parts.0.push('.');
+        parts.0
+    }
+}
+
+/// Builds "Reformatted the address: a, b, c" without an intermediate vector.
+struct Parts(String);
+
+impl Parts {
+    fn add(&mut self, part: &str) {
+        self.0.push_str(if self.0.is_empty() { "Reformatted the address: " } else { ", " });
+        self.0.push_str(part);
     }
 }
 
@@ -783,48 +803,51 @@ fn extract_slow(trimmed: &str, changes: &mut Changes) -> Result<String, Reject> 
             c => text.push(c),
         }
     }
-    // Peel layers (display name, mailto:, quotes, comment, punctuation) until nothing changes.
+    // Peel layers (display name, mailto:, quotes, comment, punctuation) until nothing
+    // changes. Every layer leaves a substring, so this works on slices.
+    let mut t: &str = &text;
     for _ in 0..8 {
-        let before = text.len();
-        let t = text.trim_matches(|c: char| c == ' ');
-        if t.len() != text.len() {
+        let before = t.len();
+        let trimmed = t.trim_matches(' ');
+        if trimmed.len() != t.len() {
             changes.spaces = true;
-            text = t.to_string();
+            t = trimmed;
         }
-        strip_trailing_punct(&mut text, changes);
-        if let Some(inner) = strip_display_name(&text, changes)? {
-            text = inner;
+        t = strip_trailing_punct(t, changes);
+        if let Some(inner) = strip_display_name(t, changes)? {
+            t = inner;
             continue;
         }
-        if let Some(rest) = strip_prefix_label(&text) {
+        if let Some(rest) = strip_prefix_label(t) {
             changes.mailto = true;
-            text = rest;
+            t = rest;
             continue;
         }
-        if let Some(inner) = strip_wrapping_quotes(&text) {
+        if let Some(inner) = strip_wrapping_quotes(t) {
             changes.quotes = true;
-            text = inner;
+            t = inner;
             continue;
         }
-        if let Some(rest) = strip_trailing_comment(&text) {
+        if let Some(rest) = strip_trailing_comment(t) {
             changes.comment = true;
-            text = rest;
+            t = rest;
             continue;
         }
-        if text.len() == before {
+        if t.len() == before {
             break;
         }
     }
-    collapse_inner_spaces(&mut text, changes)?;
-    Ok(text)
+    let mut out = t.to_string();
+    collapse_inner_spaces(&mut out, changes)?;
+    Ok(out)
 }
 
-fn strip_trailing_punct(text: &mut String, changes: &mut Changes) {
-    let keep = text.trim_end_matches(|c: char| is_trailing_punct(c) || c == ' ').len();
-    if keep != text.len() {
+fn strip_trailing_punct<'a>(text: &'a str, changes: &mut Changes) -> &'a str {
+    let kept = text.trim_end_matches(|c: char| is_trailing_punct(c) || c == ' ');
+    if kept.len() != text.len() {
         changes.punctuation = true;
-        text.truncate(keep);
     }
+    kept
 }
 
 /// Length in bytes of a leading quoted string (quotes included) when an `@` follows it.
@@ -847,7 +870,7 @@ fn quoted_local_len(text: &str) -> Option<usize> {
 }
 
 /// `Name <addr>` / `"Name" <addr>` / `<addr>` → `addr`.
-fn strip_display_name(text: &str, changes: &mut Changes) -> Result<Option<String>, Reject> {
+fn strip_display_name<'a>(text: &'a str, changes: &mut Changes) -> Result<Option<&'a str>, Reject> {
     if !text.contains(['<', '>']) {
         return Ok(None);
     }
@@ -898,11 +921,11 @@ fn strip_display_name(text: &str, changes: &mut Changes) -> Result<Option<String
         }
     }
     changes.display_name = true;
-    Ok(Some(inner.to_string()))
+    Ok(Some(inner))
 }
 
 /// `mailto:`, `email:`, `e-mail:` prefixes (any case); a `?query` after a mailto goes too.
-fn strip_prefix_label(text: &str) -> Option<String> {
+fn strip_prefix_label(text: &str) -> Option<&str> {
     for label in ["mailto:", "e-mail:", "email:"] {
         if text.len() >= label.len()
             && text.is_char_boundary(label.len())
@@ -914,34 +937,34 @@ fn strip_prefix_label(text: &str) -> Option<String> {
             } else {
                 rest
             };
-            return Some(rest.to_string());
+            return Some(rest);
         }
     }
     None
 }
 
 /// `"ivan@mail.ru"`, `'ivan@mail.ru'`, `«ivan@mail.ru»` → `ivan@mail.ru`.
-fn strip_wrapping_quotes(text: &str) -> Option<String> {
+fn strip_wrapping_quotes(text: &str) -> Option<&str> {
     for (open, close) in [('"', '"'), ('\'', '\''), ('«', '»'), ('“', '”'), ('‘', '’')] {
         if let Some(inner) = text.strip_prefix(open).and_then(|t| t.strip_suffix(close))
             && inner.contains('@')
             && !inner.contains(open)
             && !inner.contains(close)
         {
-            return Some(inner.trim().to_string());
+            return Some(inner.trim());
         }
     }
     None
 }
 
 /// `ivan@mail.ru (Иван)` → `ivan@mail.ru`.
-fn strip_trailing_comment(text: &str) -> Option<String> {
+fn strip_trailing_comment(text: &str) -> Option<&str> {
     if !text.ends_with(')') || quoted_local_len(text).is_some_and(|q| q >= text.len()) {
         return None;
     }
     let open = text.rfind('(')?;
     let head = text[..open].trim_end();
-    (head.contains('@') && !head.is_empty()).then(|| head.to_string())
+    (head.contains('@') && !head.is_empty()).then_some(head)
 }
 
 /// Removes spaces right around `@` and around dots of the domain; any other space left
@@ -1028,10 +1051,11 @@ fn is_atext_ascii(b: u8) -> bool {
     b.is_ascii_alphanumeric() || ATEXT_SPECIALS.contains(&b)
 }
 
-/// Index of the `@` when `s` is already a clean plain-ASCII address with a lower-case,
-/// dotted, non-IDN domain: the common case, validated in one pass with no allocation.
-/// `None` sends the cell down the general path (which also explains what is wrong).
-fn fast_clean_ascii(s: &str) -> Option<usize> {
+/// Index of the `@` (and whether the domain has upper case) when `s` is already a clean
+/// plain-ASCII address with a dotted, non-IDN domain: the common case, validated in one
+/// pass with no allocation. `None` sends the cell down the general path (which also
+/// explains what is wrong).
+fn fast_clean_ascii(s: &str) -> Option<(usize, bool)> {
     let b = s.as_bytes();
     if b.len() > 254 {
         return None;
@@ -1058,6 +1082,7 @@ fn fast_clean_ascii(s: &str) -> Option<usize> {
     }
     let domain = &b[at + 1..];
     let mut dots = 0;
+    let mut upper = false;
     for (i, label) in domain.split(|&c| c == b'.').enumerate() {
         if i > 0 {
             dots += 1;
@@ -1068,11 +1093,15 @@ fn fast_clean_ascii(s: &str) -> Option<usize> {
         if label.len() > 63 || first == b'-' || last == b'-' || label.get(2..4) == Some(b"--") {
             return None; // `xn--` and reserved labels take the IDNA path
         }
-        if !label.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-') {
-            return None;
+        for &c in label {
+            if c.is_ascii_uppercase() {
+                upper = true;
+            } else if !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-') {
+                return None;
+            }
         }
     }
-    (dots > 0).then_some(at)
+    (dots > 0).then_some((at, upper))
 }
 
 fn parse<'a>(
