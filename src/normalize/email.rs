@@ -1469,6 +1469,38 @@ fn char_mask(s: &str) -> u64 {
     })
 }
 
+/// Optimal-string-alignment distance (Damerau-Levenshtein without repeated edits of one
+/// substring) between two short ASCII strings, on the stack. Longer or non-ASCII input
+/// falls back to `strsim`, which allocates.
+fn osa_distance(a: &str, b: &str) -> usize {
+    const N: usize = 64;
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() >= N || b.len() >= N || !a.is_ascii() || !b.is_ascii() {
+        return strsim::osa_distance(&String::from_utf8_lossy(a), &String::from_utf8_lossy(b));
+    }
+    // Three rolling rows of the classic dynamic programme.
+    let mut two_back = [0usize; N];
+    let mut prev = [0usize; N];
+    let mut cur = [0usize; N];
+    for (j, cell) in prev.iter_mut().enumerate().take(b.len() + 1) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(two_back[j - 2] + 1);
+            }
+            cur[j] = d;
+        }
+        two_back = prev;
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 /// Largest edit distance accepted for a provider name of this length.
 fn max_name_distance(len: usize) -> usize {
     match len {
@@ -1525,7 +1557,7 @@ fn suggest_inner(t: &Tables, domain: &str, problem: Option<DomainProblem>) -> Op
         let nearest = group
             .domains
             .iter()
-            .map(|&(d, suffix)| (strsim::osa_distance(parts.suffix, suffix), d))
+            .map(|&(d, suffix)| (osa_distance(parts.suffix, suffix), d))
             .min_by_key(|&(dist, _)| dist); // min_by_key keeps the first of equals: list order
         let first = group.domains.first().map(|d| d.0);
         if let Some((dist, nearest)) = nearest {
@@ -1555,7 +1587,7 @@ fn suggest_inner(t: &Tables, domain: &str, problem: Option<DomainProblem>) -> Op
             if (mask ^ c.mask).count_ones() as usize > 2 * max {
                 continue;
             }
-            let dist = strsim::osa_distance(parts.sld, c.sld);
+            let dist = osa_distance(parts.sld, c.sld);
             if dist == 0 || dist > max {
                 continue;
             }
@@ -1586,7 +1618,7 @@ fn best_whole_domain(t: &Tables, domain: &str, tld_known: bool) -> Option<&'stat
         if p.len().abs_diff(domain.len()) > max || (mask ^ pmask).count_ones() as usize > 2 * max {
             continue;
         }
-        let dist = strsim::osa_distance(domain, p);
+        let dist = osa_distance(domain, p);
         if dist == 0
             || dist > max
             || (dist == 2 && domain.as_bytes().first() != p.as_bytes().first())
@@ -2151,6 +2183,23 @@ mod tests {
             EM_TYPO_FIXED,
         ] {
             assert!(seen.contains(code), "{code} not declared");
+        }
+    }
+
+    #[test]
+    fn osa_distance_matches_strsim() {
+        for (a, b) in [
+            ("gmial", "gmail"),
+            ("yandeks", "yandex"),
+            ("", "abc"),
+            ("ca", "abc"),
+            ("mail", "mail"),
+            ("ry", "ru"),
+            ("hotmial", "hotmail"),
+            ("abcdef", "badcfe"),
+            ("пример", "пример1"),
+        ] {
+            assert_eq!(osa_distance(a, b), strsim::osa_distance(a, b), "{a} {b}");
         }
     }
 
