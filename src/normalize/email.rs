@@ -904,9 +904,12 @@ fn strip_display_name<'a>(text: &'a str, changes: &mut Changes) -> Result<Option
     let name = &text[..open];
     let inner = text[open + 1..close].trim();
     let after = text[close + 1..].trim_matches(|c: char| c == ' ' || is_trailing_punct(c));
-    let comment_only = after.starts_with('(') && after.ends_with(')');
-    if !after.is_empty() && !comment_only {
-        return Err(Reject::syntax("Unexpected text after the address in angle brackets."));
+    // A name or comment after the brackets is tolerated; another address is not.
+    if after.contains('@') {
+        return Err(Reject {
+            code: EM_MULTIPLE,
+            message: "The cell holds more than one address.".into(),
+        });
     }
     let name_unquoted = name.trim().trim_matches('"').trim();
     if name_unquoted.contains('@') && !name_unquoted.eq_ignore_ascii_case(inner) {
@@ -1838,6 +1841,7 @@ mod tests {
             ("<ivan@mail.ru>", "ivan@mail.ru"),
             ("<ivan@mail.ru>.", "ivan@mail.ru"),
             ("<mailto:ivan@mail.ru>", "ivan@mail.ru"),
+            ("<ivan@mail.ru> Иван (работа)", "ivan@mail.ru"),
             ("ivan@mail.ru.", "ivan@mail.ru"),
             ("ivan@mail.ru,", "ivan@mail.ru"),
             ("ivan@mail.ru;", "ivan@mail.ru"),
@@ -1936,6 +1940,7 @@ mod tests {
             ("a@b.ru; c@d.ru", EM_MULTIPLE),
             ("a@b.ru c@d.ru", EM_MULTIPLE),
             ("A <a@b.ru>, C <c@d.ru>", EM_MULTIPLE),
+            ("<a@b.ru> c@d.ru", EM_MULTIPLE),
             ("ivan@company.locl", EM_UNKNOWN_TLD),
             ("ivan@printer.local", EM_UNKNOWN_TLD),
             ("ivan@mail.ry", EM_UNKNOWN_TLD),
