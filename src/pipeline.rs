@@ -65,35 +65,24 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
         .collect::<Result<_>>()?;
     let input = input::unify(loaded);
     let columns = ColumnMap::resolve(&input.headers, &config.columns);
-    // Rules config: user rules bound to the columns; missing-value tokens blanked in role columns.
+    // User rules bound to the columns once; they run on normalized rows.
     let user_rules = config.rules.bind(&columns)?;
-    let missing = &config.rules.config().missing_values;
-    let blanked: Vec<Option<csv::StringRecord>> =
-        input.rows.par_iter().map(|r| missing.blank(&r.record, &columns)).collect();
-    fn effective<'a>(
-        blanked: &'a [Option<csv::StringRecord>],
-        i: usize,
-        r: &'a input::InputRow,
-    ) -> &'a csv::StringRecord {
-        blanked.get(i).and_then(Option::as_ref).unwrap_or(&r.record)
-    }
     let ctx = NormalizeContext::new(
         config.normalize.clone(),
+        config.rules.config().missing_values.clone(),
         columns.clone(),
-        input.rows.iter().enumerate().map(|(i, r)| effective(&blanked, i, r)),
+        input.rows.iter().map(|r| &r.record),
     );
 
     progress.start("normalizing", input.rows.len() as u64);
     let mut normalized: Vec<NormalizedRow> = input
         .rows
         .par_chunks(CHUNK)
-        .enumerate()
-        .map(|(c, chunk)| {
+        .map(|chunk| {
             let out: Vec<NormalizedRow> = chunk
                 .iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    let mut n = normalize_row(effective(&blanked, c * CHUNK + i, r), &ctx);
+                .map(|r| {
+                    let mut n = normalize_row(&r.record, &ctx);
                     user_rules.check_row(&n.record, &mut n.issues);
                     n
                 })

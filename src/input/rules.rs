@@ -59,4 +59,20 @@ come from binary data or a broken export; many databases truncate the value at t
 ## Example\n`Ива\\x00нов`.\n\n## Fix\nThe row goes to `quarantine.csv`. Remove the byte in the source.\n\n\
 ## Options\nNone.",
     },
+    RuleMeta {
+        code: "IN005",
+        name: "placeholder-instead-of-value",
+        summary: "A cell holds a placeholder such as `n/a`, `-` or `нет` instead of being empty",
+        default_severity: Severity::Warning,
+        fix: FixKind::Safe,
+        since: "0.1.0",
+        doc: "## What it checks\nCells of columns with a role (phone, email, name, dates …) that hold one of the \
+`missing_values` tokens of the rules files: `-`, `n/a`, `null`, `нет`, `не указан`, `#Н/Д` and the like.\n\n\
+## Why it matters\nA placeholder looks like data to other systems: a CRM counts `n/a` as a filled phone, \
+a mailing tool tries to send to `нет`. Completeness figures become wrong and the real gap stays hidden.\n\n\
+## Example\n`Телефон` = `не указан`.\n\n## Fix\n`clean` writes the cell as empty (the value before is in \
+`findings.csv`). Collect the missing value, or leave the field empty in the source system.\n\n\
+## Options\n`missing_values` in a rules file lists the tokens. Consent and marketing-flag columns are \
+exempt: there `нет` is an answer, not a gap.",
+    },
 ];

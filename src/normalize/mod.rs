@@ -3,12 +3,14 @@
 //! [`normalize_row`] dispatches each cell to the normalizer of its column's role; the pipeline
 //! runs it over rows in parallel and keeps the output in row order.
 
+pub mod email;
 pub mod phone;
 
 use csv::StringRecord;
 
 use crate::finding::Issue;
 use crate::roles::{ColumnMap, Role};
+use crate::rules::config::MissingValues;
 
 /// Settings every normalizer may need.
 #[derive(Debug, Clone)]
@@ -32,6 +34,10 @@ pub struct NormalizeContext {
     pub settings: NormalizeSettings,
     /// Phone options derived from the settings.
     pub phone: phone::PhoneOptions,
+    /// Email options derived from the settings.
+    pub email: email::EmailOptions,
+    /// Placeholders that mean "no value" (`n/a`, `нет`, `-`), from the rules files.
+    pub missing: MissingValues,
     /// Roles of the columns.
     pub columns: ColumnMap,
     /// Column-level facts.
@@ -42,11 +48,20 @@ impl NormalizeContext {
     /// Builds the context, scanning `rows` for column-level facts.
     pub fn new<'a>(
         settings: NormalizeSettings,
+        missing: MissingValues,
         columns: ColumnMap,
         _rows: impl Iterator<Item = &'a StringRecord>,
     ) -> NormalizeContext {
         let phone = phone::PhoneOptions::with_region(settings.region.clone());
-        NormalizeContext { settings, phone, columns, profiles: ColumnProfiles::default() }
+        let email = email::EmailOptions { fix_typos: settings.fix_typos, ..Default::default() };
+        NormalizeContext {
+            settings,
+            phone,
+            email,
+            missing,
+            columns,
+            profiles: ColumnProfiles::default(),
+        }
     }
 }
 
@@ -85,6 +100,14 @@ pub fn normalize_row(row: &StringRecord, ctx: &NormalizeContext) -> NormalizedRo
     let mut extensions = Vec::new();
     for (i, raw) in row.iter().enumerate() {
         match ctx.columns.role(i) {
+            // A placeholder is how the source said "no value": store it as empty, and say so,
+            // because other systems count `n/a` as a filled phone or email.
+            Some(role) if MissingValues::applies_to(role) && ctx.missing.is_missing(raw) => {
+                record.push_field("");
+                let message = format!("placeholder `{}` stands for a missing value", raw.trim());
+                let issue = Issue::with_suggestion("IN005", message, "");
+                issues.push(CellIssue { column: i as u32, issue });
+            }
             Some(role) => {
                 let out = normalize_cell(role, raw, ctx);
                 record.push_field(&out.value);
@@ -110,6 +133,10 @@ fn normalize_cell(role: Role, raw: &str, ctx: &NormalizeContext) -> CellOutcome 
                 cell.numbers.iter().filter_map(|n| n.extension.as_deref()).collect();
             let extension = (!exts.is_empty()).then(|| exts.join("; "));
             CellOutcome { value: cell.value, issues: cell.issues, extension }
+        }
+        Role::Email => {
+            let cell = email::normalize_email(raw, &ctx.email);
+            CellOutcome { value: cell.value, issues: cell.issues, extension: None }
         }
         _ => CellOutcome { value: raw.to_string(), ..CellOutcome::default() },
     }

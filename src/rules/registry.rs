@@ -6,7 +6,7 @@ use super::meta::RuleMeta;
 
 /// Every family's rules, in the order they are listed to users.
 fn families() -> Vec<&'static [RuleMeta]> {
-    vec![crate::input::RULES, crate::normalize::phone::RULES]
+    vec![crate::input::RULES, crate::normalize::phone::RULES, crate::normalize::email::RULES]
 }
 
 static ALL: LazyLock<Vec<&'static RuleMeta>> =
