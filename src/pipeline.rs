@@ -109,6 +109,7 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
             rows_quarantined: input.quarantine.len() as u64,
         },
         findings: counts,
+        profile: None,
     };
     Ok(Analysis { input, columns, normalized, findings, report })
 }

@@ -6,7 +6,9 @@ use super::meta::RuleMeta;
 
 /// Every family's rules, in the order they are listed to users.
 fn families() -> Vec<&'static [RuleMeta]> {
-    vec![crate::input::RULES]
+    let mut all = vec![crate::input::RULES];
+    all.extend(super::checks::families());
+    all
 }
 
 static ALL: LazyLock<Vec<&'static RuleMeta>> =
