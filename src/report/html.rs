@@ -47,16 +47,16 @@ main{max-width:1120px;margin:0 auto;padding:24px}
 .banner h1{margin:0;font-size:28px;letter-spacing:.2px}
 .banner p{margin:6px 0 0;font-size:16px;opacity:.95}
 .meta{color:var(--muted);margin:0 0 16px}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(160px,1fr));gap:12px;margin-bottom:16px}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px;margin-bottom:16px}
 .card{background:#fff;border:1px solid var(--line);border-radius:8px;padding:12px 14px}
-.card .n{font-size:24px;font-weight:600}.card .l{color:var(--muted);font-size:13px}
+.card .n{font-size:24px;font-weight:600;white-space:nowrap}.card .l{color:var(--muted);font-size:13px}
 .card.bad .n{color:var(--err)}
 section{background:#fff;border:1px solid var(--line);border-radius:8px;padding:16px 18px;margin-bottom:16px}
 h2{font-size:18px;margin:0 0 12px}
 h3{font-size:15px;margin:0 0 8px;color:var(--muted);font-weight:600}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:18px}
 svg{display:block;width:100%;height:auto}
-svg text{font:12px system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;fill:var(--fg)}
+svg text{font:12.5px system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;fill:var(--fg)}
 svg .v{fill:var(--muted)}
 table{border-collapse:collapse;width:100%;font-size:14px}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}
@@ -91,7 +91,7 @@ fn bar_chart(bars: &[Bar], max: f64) -> String {
     if bars.is_empty() {
         return "<p class=\"empty\">No data.</p>".to_string();
     }
-    let (label_w, bar_w, text_w, row_h) = (210.0, 250.0, 110.0, 24.0);
+    let (label_w, bar_w, text_w, row_h) = (230.0, 220.0, 100.0, 24.0);
     let height = row_h * bars.len() as f64 + 4.0;
     let width = label_w + bar_w + text_w;
     let mut s = format!(
@@ -107,7 +107,7 @@ fn bar_chart(bars: &[Bar], max: f64) -> String {
             esc(&b.title),
             label_w - 8.0,
             y + 16.0,
-            esc(&shorten(&b.label, 30)),
+            esc(&shorten(&b.label, 31)),
             y + 4.0,
             row_h - 8.0
         );
@@ -412,14 +412,14 @@ fn charts(h: &mut String, report: &Report, p: &DataProfile) {
         .map(|b| Bar {
             label: format!("{} rows", b.size),
             parts: vec![(b.clusters as f64, "var(--info)")],
-            text: format!("{} clusters", b.clusters),
+            text: format!("{} cluster{}", b.clusters, if b.clusters == 1 { "" } else { "s" }),
             title: format!("{} clusters of {} rows", b.clusters, b.size),
         })
         .collect();
     let _ = writeln!(
         h,
-        "<div><h3>Duplicate clusters by size ({} clusters, {} rows merged)</h3>{}</div>",
-        d.clusters,
+        "<div><h3>Duplicate clusters by size ({} in clusters, {} rows merged)</h3>{}</div>",
+        d.rows_in_clusters,
         d.rows_merged,
         bar_chart(&sizes, max)
     );

@@ -71,7 +71,12 @@ pub fn render(report: &Report) -> String {
         };
         x.push_str(">\n");
         let pct = 100.0 * rc.count as f64 / report.rows_base() as f64;
-        let head = format!("{} findings ({pct:.1}% of rows), severity {}", rc.count, rc.severity);
+        let head = format!(
+            "{} finding{} ({pct:.1}% of rows), severity {}",
+            rc.count,
+            if rc.count == 1 { "" } else { "s" },
+            rc.severity
+        );
         let mut body = String::new();
         for s in samples.and_then(|m| m.get(code)).into_iter().flatten() {
             let _ = writeln!(body, "row {} {}: {} {}", s.row, s.column, s.before, s.message);

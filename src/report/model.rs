@@ -321,12 +321,12 @@ impl ProfileBuilder {
         t.none += u64::from(!(c.can_email || c.can_sms || c.can_call));
     }
 
-    /// Finishes the profile. `findings` must be sorted (the pipeline's order); `headers` name
-    /// the columns; `show_values` keeps sample values unmasked.
+    /// Finishes the profile. `findings` must be sorted (the pipeline's order); `columns` name
+    /// the columns and tell which hold personal values; `show_values` keeps samples unmasked.
     pub fn finish(
         mut self,
         findings: &[Finding],
-        headers: &[String],
+        columns: &ColumnMap,
         duplicates: DuplicatesSummary,
         show_values: bool,
     ) -> DataProfile {
@@ -345,7 +345,7 @@ impl ProfileBuilder {
             contactability: self.contactability,
             duplicates,
             score,
-            samples: sample_findings(findings, headers, SAMPLES_PER_RULE, show_values),
+            samples: sample_findings(findings, columns, SAMPLES_PER_RULE, show_values),
         }
     }
 }
@@ -358,23 +358,59 @@ fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-/// The first `per_rule` findings of every code, values masked unless `show_values`.
+/// Whether values of a column with this role are not about a person and need no masking
+/// (consent flags and dates, lifecycle dates, status, campaign flags, storage country).
+/// Unmapped columns may hold anything, so they are masked.
+pub fn non_personal(role: Option<Role>) -> bool {
+    matches!(
+        role,
+        Some(
+            Role::CreatedAt
+                | Role::LastActivityAt
+                | Role::LastPurchaseAt
+                | Role::Status
+                | Role::ClientType
+                | Role::Source
+                | Role::PreferredChannel
+                | Role::CallTime
+                | Role::ConsentProcessing
+                | Role::ConsentDate
+                | Role::ConsentMethod
+                | Role::ConsentMarketing
+                | Role::ConsentEmail
+                | Role::ConsentSms
+                | Role::ConsentCall
+                | Role::ConsentWithdrawnAt
+                | Role::UnsubscribedAt
+                | Role::MarketingFlag
+                | Role::StorageCountry
+                | Role::Citizenship
+                | Role::Country
+                | Role::WorkingHours
+        )
+    )
+}
+
+/// The first `per_rule` findings of every code. Values of personal or unmapped columns are
+/// masked unless `show_values`.
 pub fn sample_findings(
     findings: &[Finding],
-    headers: &[String],
+    columns: &ColumnMap,
     per_rule: usize,
     show_values: bool,
 ) -> BTreeMap<String, Vec<FindingSample>> {
     let mut out: BTreeMap<String, Vec<FindingSample>> = BTreeMap::new();
-    let mask = |v: &str| if show_values { v.to_string() } else { mask_value(v) };
     for f in findings {
         let list = out.entry(f.code.to_string()).or_default();
         if list.len() >= per_rule {
             continue;
         }
+        let col = f.column.and_then(|c| columns.columns().get(c as usize));
+        let plain = show_values || col.is_some_and(|c| non_personal(c.role));
+        let mask = |v: &str| if plain { v.to_string() } else { mask_value(v) };
         list.push(FindingSample {
             row: f.row,
-            column: f.column.and_then(|c| headers.get(c as usize)).cloned().unwrap_or_default(),
+            column: col.map(|c| c.column.clone()).unwrap_or_default(),
             before: mask(&f.before),
             after: mask(&f.after),
             message: f.message.clone(),
@@ -402,10 +438,9 @@ pub fn compute_profile(
     }
     segments.iter().for_each(|&s| b.add_segment(s));
     contactability.iter().for_each(|&c| b.add_contactability(c));
-    let headers: Vec<String> = columns.columns().iter().map(|c| c.column.clone()).collect();
     b.finish(
         findings,
-        &headers,
+        columns,
         DuplicatesSummary::from_cluster_sizes(cluster_sizes.iter().copied()),
         show_values,
     )
@@ -520,7 +555,7 @@ mod profile_tests {
             message: String::new(),
         };
         let findings: Vec<Finding> = (1..=9).map(f).collect();
-        let s = sample_findings(&findings, &[], SAMPLES_PER_RULE, false);
+        let s = sample_findings(&findings, &ColumnMap::default(), SAMPLES_PER_RULE, false);
         assert_eq!(s["CP001"].iter().map(|x| x.row).collect::<Vec<_>>(), vec![1, 2, 3, 4, 5]);
     }
 }
