@@ -19,6 +19,14 @@ if [ ! -f "$report" ]; then
     exit 2
 fi
 
+# A self-contained report references nothing outside itself.
+external=$(grep -Eio '(src|href)=["'"'"']?(https?:)?//[^"'"'"' >]*|@import[^;]*|url\((["'"'"']?)(https?:)?//[^)]*\)' "$report" || true)
+if [ -n "$external" ]; then
+    echo "FAIL: $report loads external resources:" >&2
+    echo "$external" >&2
+    exit 1
+fi
+
 browser=""
 for candidate in chromium chromium-browser google-chrome-stable google-chrome; do
     if command -v "$candidate" >/dev/null 2>&1; then
