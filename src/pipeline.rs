@@ -9,13 +9,22 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 use crate::finding::{Finding, mask_value};
 use crate::input::{self, QuarantinedRow, ReadOptions, UnifiedInput};
+use crate::normalize::{CellIssue, email, phone};
 use crate::normalize::{NormalizeContext, NormalizeSettings, NormalizedRow, normalize_row};
 use crate::output::{self, OutputSet};
 use crate::progress::Progress;
-use crate::report::model::{Accounting, GateSummary, Report, RuleCount, SCHEMA_VERSION, Tool};
+use crate::report::model::{
+    Accounting, GateSummary, Report, RuleCount, SCHEMA_VERSION, Tool, compute_profile, non_personal,
+};
+use crate::report::{html, junit, markdown};
 use crate::roles::{ColumnMap, Role, RoleOrigin};
 use crate::rules::RuleSet;
+use crate::rules::checks::{
+    self, Channel, CheckParams, ContactCap, ContactLog, Contactability, KeyNormalizer, RowView,
+    Segment, SuppressionList, contactability, segment,
+};
 use crate::rules::gate::{self, Verdict};
+use std::sync::Arc;
 
 /// Everything a run needs, resolved and validated by the caller.
 #[derive(Debug, Clone)]
@@ -32,6 +41,10 @@ pub struct RunConfig {
     pub show_values: bool,
     /// Rules: selection, severities, user rules, missing values, parameters and the gate.
     pub rules: RuleSet,
+    /// Suppression lists (unsubscribes, do-not-call): phones and/or emails, any CSV or one per line.
+    pub suppress: Vec<PathBuf>,
+    /// Contact log for the contact-frequency rule (client id or phone/email, channel, timestamp).
+    pub contacts_log: Option<PathBuf>,
 }
 
 /// The result of analysing inputs, before anything is written.
@@ -43,6 +56,10 @@ pub struct Analysis {
     pub columns: ColumnMap,
     /// Normalized rows, parallel to `input.rows`.
     pub normalized: Vec<NormalizedRow>,
+    /// Lifecycle segment per row, parallel to `input.rows`.
+    pub segments: Vec<Segment>,
+    /// Whether each row may be contacted by email, SMS and call, parallel to `input.rows`.
+    pub reach: Vec<Contactability>,
     /// Every finding, sorted by source, row, column and code.
     pub findings: Vec<Finding>,
     /// The audit report (accounting is filled in when outputs are planned).
@@ -113,7 +130,24 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
     }
     drop(user_rules);
 
-    let findings = collect_findings(&input, &normalized, config.show_values, &config.rules);
+    // Domain checks (completeness, lifecycle, consent, business rules) on normalized rows.
+    let clusters: Vec<Option<u32>> = vec![None; normalized.len()];
+    let keys = contact_keys(&config.normalize);
+    let suppression = load_suppression(&config.suppress, &keys)?;
+    let contact_log = load_contact_log(config.contacts_log.as_deref(), &keys)?;
+    let params = check_params(&config.rules.config().params);
+    let (segments, reach) = run_checks(
+        &mut normalized,
+        &columns,
+        &clusters,
+        &params,
+        config.normalize.as_of,
+        contact_log.as_ref(),
+        &suppression,
+    );
+
+    let findings =
+        collect_findings(&input, &columns, &normalized, config.show_values, &config.rules);
     let rows_read: u64 = input.sources.iter().map(|s| s.rows_read).sum();
     let outcome = gate::evaluate(&config.rules, &findings, rows_read);
     let mut counts: BTreeMap<String, RuleCount> = BTreeMap::new();
@@ -162,13 +196,147 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
         findings: counts,
         rules_files: config.rules.config().layers.clone(),
         gate: gate_summary,
+        profile: None,
     };
-    Ok(Analysis { input, columns, normalized, findings, report })
+    let raw: Vec<&csv::StringRecord> = input.rows.iter().map(|r| &r.record).collect();
+    let cluster_sizes: Vec<usize> = Vec::new();
+    let mut report = report;
+    report.profile = Some(compute_profile(
+        &columns,
+        &raw,
+        &normalized,
+        &segments,
+        &reach,
+        &cluster_sizes,
+        &findings,
+        config.show_values,
+    ));
+    drop(raw);
+    Ok(Analysis { input, columns, normalized, segments, reach, findings, report })
+}
+
+/// Maps the rules files' parameters onto the domain checks' parameters.
+fn check_params(p: &crate::rules::config::Params) -> CheckParams {
+    let cap = |channel: Channel, name: &str| ContactCap {
+        channel,
+        max: p.contact_cap.channels.get(name).copied().unwrap_or(p.contact_cap.max_contacts),
+        window_days: p.contact_cap.window_days,
+    };
+    CheckParams {
+        active_days: p.active_days,
+        stale_months: p.stale_months,
+        lead_max_days: p.lead_max_days,
+        retention_days_after_withdrawal: p.retention_days_after_withdrawal,
+        contact_caps: vec![
+            cap(Channel::Call, "call"),
+            cap(Channel::Sms, "sms"),
+            cap(Channel::Email, "email"),
+        ],
+        ..CheckParams::default()
+    }
+}
+
+/// Match keys for suppression lists and contact logs: the same normalizers as the data, so
+/// `8 (916) 123-45-67` in a do-not-call list meets `+79161234567` in the base.
+fn contact_keys(settings: &NormalizeSettings) -> KeyNormalizer {
+    let phone_options = phone::PhoneOptions::with_region(settings.region.clone());
+    let phone_key = move |raw: &str| {
+        let cell = phone::normalize_phone(raw, &phone_options);
+        cell.numbers.first().map(|n| n.e164.clone())
+    };
+    let email_key = |raw: &str| {
+        let cell = email::normalize_email(raw, &email::EmailOptions::default());
+        cell.address.map(|a| a.match_key)
+    };
+    KeyNormalizer::new(Arc::new(phone_key), Arc::new(email_key))
+}
+
+fn load_suppression(paths: &[PathBuf], keys: &KeyNormalizer) -> Result<SuppressionList> {
+    let mut text = String::new();
+    for path in paths {
+        let bytes =
+            std::fs::read(path).map_err(|cause| Error::Read { path: path.clone(), cause })?;
+        let detected = input::encoding::detect(&bytes, None)
+            .map_err(|e| Error::Unreadable { path: path.clone(), detail: e.0 })?;
+        let (decoded, _) = detected.encoding.decode_with_bom_removal(&bytes);
+        text.push_str(&decoded);
+        text.push('\n');
+    }
+    Ok(SuppressionList::from_text(&text, keys.clone()))
+}
+
+fn load_contact_log(path: Option<&Path>, keys: &KeyNormalizer) -> Result<Option<ContactLog>> {
+    let Some(path) = path else { return Ok(None) };
+    let bytes =
+        std::fs::read(path).map_err(|cause| Error::Read { path: path.to_path_buf(), cause })?;
+    let detected = input::encoding::detect(&bytes, None)
+        .map_err(|e| Error::Unreadable { path: path.to_path_buf(), detail: e.0 })?;
+    let (decoded, _) = detected.encoding.decode_with_bom_removal(&bytes);
+    let delimiter = input::dialect::sniff_delimiter(decoded.as_bytes());
+    let reader = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(decoded.as_bytes());
+    ContactLog::parse_with_keys(reader, keys).map(Some).map_err(|e| Error::Unreadable {
+        path: path.to_path_buf(),
+        detail: format!("{e}; expected columns: client id or phone/email, channel, timestamp"),
+    })
+}
+
+/// Runs the domain checks; their findings join each row's issues. Returns each row's segment
+/// and contactability.
+fn run_checks(
+    normalized: &mut [NormalizedRow],
+    columns: &ColumnMap,
+    clusters: &[Option<u32>],
+    params: &CheckParams,
+    as_of: chrono::NaiveDate,
+    contact_log: Option<&ContactLog>,
+    suppression: &SuppressionList,
+) -> (Vec<Segment>, Vec<Contactability>) {
+    let (row_issues, table_issues, segments, reach) = {
+        let views: Vec<RowView> = normalized
+            .iter()
+            .zip(clusters)
+            .map(|(n, &cluster)| RowView {
+                values: &n.record,
+                columns,
+                cell_issues: &n.issues,
+                cluster,
+            })
+            .collect();
+        let per_row: Vec<(Vec<CellIssue>, Segment, Contactability)> = views
+            .par_iter()
+            .map(|v| {
+                let mut out = Vec::new();
+                checks::check_row(v, params, as_of, &mut out);
+                (out, segment(v, params, as_of), contactability(v, suppression, as_of))
+            })
+            .collect();
+        let mut table = Vec::new();
+        checks::check_table(&views, params, as_of, contact_log, Some(suppression), &mut table);
+        let mut row_issues = Vec::with_capacity(per_row.len());
+        let mut segments = Vec::with_capacity(per_row.len());
+        let mut reach = Vec::with_capacity(per_row.len());
+        for (issues, seg, r) in per_row {
+            row_issues.push(issues);
+            segments.push(seg);
+            reach.push(r);
+        }
+        (row_issues, table, segments, reach)
+    };
+    for (n, issues) in normalized.iter_mut().zip(row_issues) {
+        n.issues.extend(issues);
+    }
+    for (i, issue) in table_issues {
+        if let Some(n) = normalized.get_mut(i) {
+            n.issues.push(issue);
+        }
+    }
+    (segments, reach)
 }
 
 /// Collects findings with their effective severity; findings of disabled rules are dropped.
 fn collect_findings(
     input: &UnifiedInput,
+    columns: &ColumnMap,
     normalized: &[NormalizedRow],
     show_values: bool,
     rules: &RuleSet,
@@ -194,14 +362,16 @@ fn collect_findings(
             let before = row.record.get(ci.column as usize).unwrap_or("").to_string();
             let normalized_value = norm.record.get(ci.column as usize).unwrap_or("");
             let after = ci.issue.suggestion.clone().unwrap_or_else(|| normalized_value.to_string());
-            let mut message = if show_values || before.is_empty() {
+            // Dates, consent flags and statuses are not personal: keep them readable.
+            let show = show_values || non_personal(columns.role(ci.column as usize));
+            let mut message = if show || before.is_empty() {
                 ci.issue.message.clone()
             } else {
                 ci.issue.message.replace(&before, &mask_value(&before))
             };
             // Checks that run after normalization quote the normalized value: mask it too.
             let trimmed = normalized_value.trim();
-            if !show_values && !trimmed.is_empty() && trimmed != before {
+            if !show && !trimmed.is_empty() && trimmed != before {
                 message = message.replace(trimmed, &mask_value(trimmed));
             }
             findings.push(Finding {
@@ -223,8 +393,15 @@ fn collect_findings(
 }
 
 /// Names of the files `clean` writes.
-pub const CLEAN_OUTPUTS: [&str; 4] =
-    ["cleaned.csv", "quarantine.csv", "findings.csv", "report.json"];
+pub const CLEAN_OUTPUTS: [&str; 7] = [
+    "cleaned.csv",
+    "quarantine.csv",
+    "findings.csv",
+    "report.json",
+    "report.md",
+    "report.html",
+    "junit.xml",
+];
 
 /// Writes `cleaned.csv`, `quarantine.csv`, `findings.csv` and `report.json` into `dir`,
 /// atomically. Returns the written paths.
@@ -244,6 +421,17 @@ pub fn write_clean_outputs(
     std::io::Write::write_all(&mut w, b"\n")
         .map_err(|cause| Error::Write { path: path.clone(), cause })?;
     output::finish(w, &path)?;
+    for (name, text) in [
+        ("report.md", markdown::render(&analysis.report)),
+        ("report.html", html::render(&analysis.report)),
+        ("junit.xml", junit::render(&analysis.report)),
+    ] {
+        let path = dir.join(name);
+        let mut w = set.create(name)?;
+        std::io::Write::write_all(&mut w, text.as_bytes())
+            .map_err(|cause| Error::Write { path: path.clone(), cause })?;
+        output::finish(w, &path)?;
+    }
     set.commit()
 }
 
@@ -258,7 +446,7 @@ pub fn write_normalized(analysis: &Analysis, path: &Path, inputs: &[PathBuf]) ->
         .and_then(|n| n.to_str())
         .ok_or_else(|| Error::Usage(format!("{}: --out must name a file", path.display())))?;
     let mut set = OutputSet::new(&dir, &[name], inputs)?;
-    write_cleaned_named(analysis, &mut set, name, path)?;
+    write_cleaned_named(analysis, &mut set, name, path, false)?;
     set.commit().map(|_| ())
 }
 
@@ -279,7 +467,7 @@ fn finish_csv(w: csv::Writer<std::io::BufWriter<std::fs::File>>, path: &Path) ->
 }
 
 fn write_cleaned(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result<()> {
-    write_cleaned_named(analysis, set, "cleaned.csv", path)
+    write_cleaned_named(analysis, set, "cleaned.csv", path, true)
 }
 
 fn write_cleaned_named(
@@ -287,6 +475,7 @@ fn write_cleaned_named(
     set: &mut OutputSet,
     name: &str,
     path: &Path,
+    with_assessment: bool,
 ) -> Result<()> {
     let several = analysis.input.sources.len() > 1;
     let mut w = csv::WriterBuilder::new().from_writer(set.create(name)?);
@@ -301,9 +490,14 @@ fn write_cleaned_named(
         header.push("steward_source".into());
     }
     header.push("steward_issues".into());
+    if with_assessment {
+        for h in ["steward_segment", "steward_can_email", "steward_can_sms", "steward_can_call"] {
+            header.push(h.into());
+        }
+    }
     w.write_record(&header).map_err(|e| csv_error(path, e))?;
     let mut codes: Vec<&str> = Vec::new();
-    for (row, norm) in analysis.input.rows.iter().zip(&analysis.normalized) {
+    for (i, (row, norm)) in analysis.input.rows.iter().zip(&analysis.normalized).enumerate() {
         let mut record = norm.record.clone();
         for c in &ext_columns {
             let ext =
@@ -324,6 +518,14 @@ fn write_cleaned_named(
             }
         }
         record.push_field(&codes.join(";"));
+        if with_assessment {
+            let yes_no = |b: bool| if b { "yes" } else { "no" };
+            let reach = analysis.reach.get(i).copied().unwrap_or_default();
+            record.push_field(analysis.segments.get(i).map_or("unknown", |s| s.as_str()));
+            record.push_field(yes_no(reach.can_email));
+            record.push_field(yes_no(reach.can_sms));
+            record.push_field(yes_no(reach.can_call));
+        }
         w.write_record(&record).map_err(|e| csv_error(path, e))?;
     }
     finish_csv(w, path)

@@ -42,6 +42,13 @@ pub struct InputArgs {
     /// --rules, `./steward.toml` is used when it exists.
     #[arg(long = "rules", value_name = "FILE")]
     pub rules: Vec<PathBuf>,
+    /// Suppression list (unsubscribes, do-not-call): phones and/or emails, one per line or in
+    /// any CSV column. Matching records are not contactable. Repeatable.
+    #[arg(long = "suppress", value_name = "FILE")]
+    pub suppress: Vec<PathBuf>,
+    /// Contact log (client id or phone/email, channel, timestamp) for the contact-frequency rule.
+    #[arg(long = "contacts-log", value_name = "FILE")]
+    pub contacts_log: Option<PathBuf>,
     /// Give a column a role, overriding the built-in header aliases: `--map "Тел. 2=phone"`.
     /// Use ROLE `none` to leave a column untouched. Repeatable.
     #[arg(long = "map", value_name = "COLUMN=ROLE")]
@@ -103,6 +110,16 @@ pub struct GateArgs {
 pub enum ReportFormat {
     Text,
     Json,
+    Markdown,
+    Junit,
+    Html,
+}
+
+/// Format of `steward rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -142,11 +159,18 @@ pub struct RulesArgs {
     #[arg(value_name = "CODE")]
     pub code: Option<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-    pub format: ReportFormat,
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
     /// Rules files to apply, to see effective severities and user rules (as for `check`).
     #[arg(long = "rules", value_name = "FILE")]
     pub rules: Vec<PathBuf>,
+    /// Suppression list (unsubscribes, do-not-call): phones and/or emails, one per line or in
+    /// any CSV column. Matching records are not contactable. Repeatable.
+    #[arg(long = "suppress", value_name = "FILE")]
+    pub suppress: Vec<PathBuf>,
+    /// Contact log (client id or phone/email, channel, timestamp) for the contact-frequency rule.
+    #[arg(long = "contacts-log", value_name = "FILE")]
+    pub contacts_log: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -11,8 +11,8 @@ use anyhow::{Context, Result, anyhow};
 use clap::Parser;
 
 use args::{
-    CheckArgs, CleanArgs, Cli, Command, FailOn, GateArgs, InitArgs, InputArgs, NormalizeArgs,
-    ReportFormat, RulesArgs,
+    CheckArgs, CleanArgs, Cli, Command, FailOn, GateArgs, InitArgs, InputArgs, ListFormat,
+    NormalizeArgs, ReportFormat, RulesArgs,
 };
 use steward::input::{ReadOptions, dialect, encoding};
 use steward::normalize::NormalizeSettings;
@@ -149,6 +149,8 @@ fn resolve(input: &InputArgs, gate: Option<&GateArgs>) -> Result<RunConfig> {
         },
         show_values: input.show_values,
         rules,
+        suppress: input.suppress.clone(),
+        contacts_log: input.contacts_log.clone(),
     })
 }
 
@@ -264,6 +266,9 @@ fn check(a: CheckArgs) -> Result<u8> {
     let text = match a.format {
         ReportFormat::Json => serde_json::to_string_pretty(&analysis.report)? + "\n",
         ReportFormat::Text => text_summary(&analysis, failed),
+        ReportFormat::Markdown => steward::report::markdown::render(&analysis.report),
+        ReportFormat::Junit => steward::report::junit::render(&analysis.report),
+        ReportFormat::Html => steward::report::html::render(&analysis.report),
     };
     match &a.report {
         Some(path) => {
@@ -356,7 +361,7 @@ fn rules_cmd(a: RulesArgs) -> Result<u8> {
         }
     };
     match a.format {
-        ReportFormat::Json => {
+        ListFormat::Json => {
             let list: Vec<serde_json::Value> = selected
                 .iter()
                 .map(|r| {
@@ -374,7 +379,7 @@ fn rules_cmd(a: RulesArgs) -> Result<u8> {
                 .collect();
             writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
         }
-        ReportFormat::Text => {
+        ListFormat::Text => {
             for r in selected {
                 writeln!(
                     out,
@@ -393,10 +398,10 @@ fn rules_cmd(a: RulesArgs) -> Result<u8> {
 fn print_rule_doc(
     out: &mut impl Write,
     r: &steward::rules::engine::RuleInfo,
-    format: ReportFormat,
+    format: ListFormat,
 ) -> Result<u8> {
     match format {
-        ReportFormat::Json => {
+        ListFormat::Json => {
             let v = serde_json::json!({
                 "code": r.code,
                 "name": r.name,
@@ -410,7 +415,7 @@ fn print_rule_doc(
             });
             writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
         }
-        ReportFormat::Text => {
+        ListFormat::Text => {
             writeln!(out, "# {} {}\n", r.code, r.name)?;
             writeln!(
                 out,

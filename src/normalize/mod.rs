@@ -102,7 +102,11 @@ pub fn normalize_row(row: &StringRecord, ctx: &NormalizeContext) -> NormalizedRo
         match ctx.columns.role(i) {
             // A placeholder is how the source said "no value": store it as empty, and say so,
             // because other systems count `n/a` as a filled phone or email.
-            Some(role) if MissingValues::applies_to(role) && ctx.missing.is_missing(raw) => {
+            Some(role)
+                if !raw.trim().is_empty()
+                    && MissingValues::applies_to(role)
+                    && ctx.missing.is_missing(raw) =>
+            {
                 record.push_field("");
                 let message = format!("placeholder `{}` stands for a missing value", raw.trim());
                 let issue = Issue::with_suggestion("IN005", message, "");

@@ -1,4 +1,5 @@
 //! Rules: the registry of permanent codes, rules files and checks.
+pub mod checks;
 pub mod config;
 pub mod docs;
 pub mod engine;

@@ -6,7 +6,10 @@ use super::meta::RuleMeta;
 
 /// Every family's rules, in the order they are listed to users.
 fn families() -> Vec<&'static [RuleMeta]> {
-    vec![crate::input::RULES, crate::normalize::phone::RULES, crate::normalize::email::RULES]
+    let mut all =
+        vec![crate::input::RULES, crate::normalize::phone::RULES, crate::normalize::email::RULES];
+    all.extend(super::checks::families());
+    all
 }
 
 static ALL: LazyLock<Vec<&'static RuleMeta>> =
