@@ -1,1 +1,1 @@
-
+//! Companies.
