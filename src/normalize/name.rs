@@ -339,21 +339,67 @@ fn given_gender(key: &str) -> Option<Option<Gender>> {
 /// hyphens separate words, apostrophes and dots are dropped.
 pub fn name_key(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut pre = String::with_capacity(16);
-    for word in s.split(|c: char| !(c.is_alphabetic() || is_apostrophe(c) || is_mark(c))) {
-        pre.clear();
-        for c in word.chars() {
-            push_pre_latin(c, &mut pre);
-        }
-        if pre.is_empty() {
+    let mut pre = String::with_capacity(24);
+    for c in s.chars() {
+        if push_key_char(c, &mut pre) {
             continue;
         }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        skeleton_into(&pre, &mut out);
+        flush_word(&mut pre, &mut out);
     }
+    flush_word(&mut pre, &mut out);
     out
+}
+
+fn flush_word(pre: &mut String, out: &mut String) {
+    if pre.is_empty() {
+        return;
+    }
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    skeleton_into(pre, out);
+    pre.clear();
+}
+
+/// Appends the pre-skeleton Latin form of `c` to the current word; `false` when `c`
+/// separates words. Apostrophes and combining marks join (and vanish), letters are
+/// transliterated, everything else separates.
+#[inline]
+fn push_key_char(c: char, pre: &mut String) -> bool {
+    if c.is_ascii() {
+        if c.is_ascii_alphabetic() {
+            pre.push(c.to_ascii_lowercase());
+            return true;
+        }
+        return c == '\'' || c == '`';
+    }
+    if let Some(lat) = cyrillic_key_latin(c) {
+        pre.push_str(lat);
+        return true;
+    }
+    if is_apostrophe(c) || is_mark(c) {
+        return true;
+    }
+    if c.is_alphabetic() {
+        push_other_letter(c, pre);
+        return true;
+    }
+    false
+}
+
+/// Key transliteration of a Cyrillic letter of either case (ICAO 9303, but `ъ` dropped
+/// as the other schemes do).
+#[inline]
+fn cyrillic_key_latin(c: char) -> Option<&'static str> {
+    let code = c as u32;
+    let lower = match code {
+        0x410..=0x42F => char::from_u32(code + 0x20)?,
+        0x400..=0x40F => char::from_u32(code + 0x50)?,
+        0x490 => '\u{491}',
+        0x430..=0x45F | 0x491 => c,
+        _ => return None,
+    };
+    if lower == 'ъ' { Some("") } else { icao_latin(lower) }
 }
 
 /// Key of a first name after resolving diminutives and variants through the nickname table
@@ -452,22 +498,10 @@ fn icao_latin(c: char) -> Option<&'static str> {
     })
 }
 
-/// Appends the pre-skeleton Latin form of one character: Cyrillic by a key
-/// transliteration (`ъ`/`ь` dropped), Latin lower-cased with diacritics removed.
-fn push_pre_latin(c: char, out: &mut String) {
-    if c.is_ascii_alphabetic() {
-        out.push(c.to_ascii_lowercase());
-        return;
-    }
-    if c.is_ascii() || is_apostrophe(c) || is_mark(c) {
-        return;
-    }
+/// A letter of neither ASCII nor Cyrillic: Latin with diacritics loses them (with a few
+/// letters spelled out: `ž` → `zh`), other scripts keep the letter.
+fn push_other_letter(c: char, out: &mut String) {
     let lower = c.to_lowercase().next().unwrap_or(c);
-    if let Some(lat) = icao_latin(lower) {
-        // The key drops the hard sign instead of ICAO's `ie`, as other schemes do.
-        out.push_str(if lower == 'ъ' { "" } else { lat });
-        return;
-    }
     let special = match lower {
         'ž' => "zh",
         'š' => "sh",
@@ -500,108 +534,123 @@ fn push_pre_latin(c: char, out: &mut String) {
     }
 }
 
-fn is_vowel(c: char) -> bool {
-    matches!(c, 'a' | 'e' | 'i' | 'o' | 'u')
+fn is_vowel(c: u8) -> bool {
+    matches!(c, b'a' | b'e' | b'i' | b'o' | b'u')
 }
 
-/// Reduces one pre-Latin word to its skeleton, appended to `out`.
+const LETTERS: &str = "abcdefghijklmnopqrstuvwxyz";
+
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xFF => 4,
+        _ => 1,
+    }
+}
+
+/// Reduces one pre-Latin word (lower-case ASCII, plus letters of other scripts) to its
+/// skeleton, appended to `out`.
 fn skeleton_into(pre: &str, out: &mut String) {
-    let chars: Vec<char> = pre.chars().collect();
+    let b = pre.as_bytes();
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
     let word_start = out.len();
     // Start of the last emitted sound in `out`, to collapse repeats.
-    let mut last_start: Option<usize> = None;
+    let mut last: Option<usize> = None;
     // The last emitted `i` is a glide (word start or after a vowel): dropped before `e`.
     let mut glide_i = false;
-    let at = |i: usize| chars.get(i).copied().unwrap_or('\0');
     let mut i = 0;
-    while i < chars.len() {
+    while i < b.len() {
         let c = at(i);
-        let (sound, used): (&str, usize) = match c {
-            's' if at(i + 1) == 'h' && at(i + 2) == 'c' && at(i + 3) == 'h' => ("shch", 4),
-            's' if at(i + 1) == 'h' && at(i + 2) == 'h' => ("shch", 3),
-            's' if at(i + 1) == 'c' && at(i + 2) == 'h' => ("shch", 3),
-            's' if at(i + 1) == 'h' => ("sh", 2),
-            'z' if at(i + 1) == 'h' => ("zh", 2),
-            't' if at(i + 1) == 's' && at(i + 2) == 'c' && at(i + 3) == 'h' => ("ch", 4),
-            't' if at(i + 1) == 'c' && at(i + 2) == 'h' => ("ch", 3),
-            'c' if at(i + 1) == 'h' => ("ch", 2),
-            'c' if at(i + 1) == 'z' => ("ch", 2),
-            'c' if at(i + 1) == 'k' => ("k", 2),
-            'c' if matches!(at(i + 1), 'e' | 'i' | 'y') => ("c", 1),
-            'c' => ("k", 1),
-            'k' if at(i + 1) == 'h' => ("x", 2),
-            'k' if at(i + 1) == 's' => ("x", 2),
-            't' if matches!(at(i + 1), 's' | 'z') => ("c", 2),
-            't' if at(i + 1) == 'h' => ("t", 2),
-            'p' if at(i + 1) == 'h' => ("f", 2),
-            'g' if at(i + 1) == 'h' => ("g", 2),
-            'h' | 'x' => ("x", 1),
-            'q' => ("k", 1),
-            'w' => ("v", 1),
-            'y' | 'j' if at(i + 1) == 'o' && prev_is_consonant(out, last_start) => ("e", 2),
-            'y' | 'j' | 'i' => ("i", 1),
-            _ => ("", 1),
-        };
-        if sound == "e" || (sound.is_empty() && c == 'e') {
-            // Glide before e: `ye`/`ie`/`je` at a word start or after a vowel is plain `e`.
-            if glide_i {
-                if let Some(start) = last_start {
-                    out.truncate(start);
-                    last_start = previous_sound_start(out, word_start);
-                }
+        if c >= 0x80 {
+            // A letter of another script: one sound, copied.
+            let len = utf8_len(c);
+            if let Some(letter) = pre.get(i..i + len) {
+                emit(out, &mut last, letter);
             }
             glide_i = false;
-            emit(out, &mut last_start, "e");
-            i += used;
+            i += len;
             continue;
         }
-        if sound == "i" {
-            let after_vowel =
-                last_sound(out, last_start).is_some_and(|s| s.ends_with(is_vowel) && s != "i");
-            let at_start = last_start.is_none();
-            let collapsed = last_sound(out, last_start) == Some("i");
-            if !collapsed {
-                glide_i = at_start || after_vowel;
+        let (sound, used): (&str, usize) = match c {
+            b's' if at(i + 1) == b'h' && at(i + 2) == b'c' && at(i + 3) == b'h' => ("shch", 4),
+            b's' if at(i + 1) == b'h' && at(i + 2) == b'h' => ("shch", 3),
+            b's' if at(i + 1) == b'c' && at(i + 2) == b'h' => ("shch", 3),
+            b's' if at(i + 1) == b'h' => ("sh", 2),
+            b'z' if at(i + 1) == b'h' => ("zh", 2),
+            b't' if at(i + 1) == b's' && at(i + 2) == b'c' && at(i + 3) == b'h' => ("ch", 4),
+            b't' if at(i + 1) == b'c' && at(i + 2) == b'h' => ("ch", 3),
+            b'c' if at(i + 1) == b'h' => ("ch", 2),
+            b'c' if at(i + 1) == b'z' => ("ch", 2),
+            b'c' if at(i + 1) == b'k' => ("k", 2),
+            b'c' if matches!(at(i + 1), b'e' | b'i' | b'y') => ("c", 1),
+            b'c' => ("k", 1),
+            b'k' if at(i + 1) == b'h' => ("x", 2),
+            b'k' if at(i + 1) == b's' => ("x", 2),
+            b't' if matches!(at(i + 1), b's' | b'z') => ("c", 2),
+            b't' if at(i + 1) == b'h' => ("t", 2),
+            b'p' if at(i + 1) == b'h' => ("f", 2),
+            b'g' if at(i + 1) == b'h' => ("g", 2),
+            b'h' | b'x' => ("x", 1),
+            b'q' => ("k", 1),
+            b'w' => ("v", 1),
+            b'y' | b'j' if at(i + 1) == b'o' && prev_is_consonant(out, last) => ("e", 2),
+            b'y' | b'j' | b'i' => ("i", 1),
+            b'a'..=b'z' => {
+                let k = usize::from(c - b'a');
+                (LETTERS.get(k..k + 1).unwrap_or(""), 1)
             }
-            emit(out, &mut last_start, "i");
-            i += used;
-            continue;
-        }
-        glide_i = false;
-        if sound.is_empty() {
-            let mut buf = [0u8; 4];
-            let s = c.encode_utf8(&mut buf);
-            emit(out, &mut last_start, s);
-        } else {
-            emit(out, &mut last_start, sound);
-        }
+            _ => ("", 1),
+        };
         i += used;
+        match sound {
+            "" => {}
+            "e" => {
+                // Glide before e: `ye`/`ie`/`je` at a word start or after a vowel is plain `e`.
+                if glide_i {
+                    if let Some(start) = last {
+                        out.truncate(start);
+                        last = previous_sound_start(out, word_start);
+                    }
+                }
+                glide_i = false;
+                emit(out, &mut last, "e");
+            }
+            "i" => {
+                let prev = last_sound(out, last);
+                if prev != Some("i") {
+                    let after_vowel = prev.is_some_and(|s| s.len() == 1 && s.bytes().all(is_vowel));
+                    glide_i = prev.is_none() || after_vowel;
+                }
+                emit(out, &mut last, "i");
+            }
+            _ => {
+                glide_i = false;
+                emit(out, &mut last, sound);
+            }
+        }
     }
 }
 
-fn last_sound(out: &str, last_start: Option<usize>) -> Option<&str> {
-    last_start.and_then(|s| out.get(s..))
+fn last_sound(out: &str, last: Option<usize>) -> Option<&str> {
+    last.and_then(|s| out.get(s..))
 }
 
-fn prev_is_consonant(out: &str, last_start: Option<usize>) -> bool {
-    last_sound(out, last_start).is_some_and(|s| !s.ends_with(is_vowel))
+fn prev_is_consonant(out: &str, last: Option<usize>) -> bool {
+    last_sound(out, last).is_some_and(|s| !s.bytes().last().is_some_and(is_vowel))
 }
 
-/// After truncating a sound, where the one before it starts (sounds are 1 char here
-/// except digraphs, which never precede a glide `i` that is removed: a glide follows a
-/// vowel or the word start).
+/// After truncating a glide `i`, where the sound before it starts: a glide follows a vowel
+/// (one byte) or the word start.
 fn previous_sound_start(out: &str, word_start: usize) -> Option<usize> {
-    if out.len() <= word_start {
-        return None;
-    }
-    out.char_indices().last().map(|(i, _)| i).filter(|&i| i >= word_start)
+    (out.len() > word_start).then(|| out.len() - 1)
 }
 
-fn emit(out: &mut String, last_start: &mut Option<usize>, sound: &str) {
-    if last_sound(out, *last_start) == Some(sound) {
+fn emit(out: &mut String, last: &mut Option<usize>, sound: &str) {
+    if sound.is_empty() || last_sound(out, *last) == Some(sound) {
         return;
     }
-    *last_start = Some(out.len());
+    *last = Some(out.len());
     out.push_str(sound);
 }
 
@@ -627,42 +676,40 @@ fn is_invisible(c: char) -> bool {
 /// Whitespace collapsed, dashes and apostrophes unified, no spaces around hyphens, no
 /// hyphens at word edges.
 fn clean(raw: &str) -> String {
-    let mut words: Vec<String> = Vec::new();
-    let mut cur = String::new();
+    let mut out = String::with_capacity(raw.len());
+    let mut space = false;
     for c in raw.chars() {
-        if is_invisible(c) {
+        let c = match c {
+            '`' => '\'',
+            c if c.is_ascii() => c,
+            c if is_invisible(c) => continue,
+            c if is_dash(c) => '-',
+            c if is_apostrophe(c) => '\'',
+            c => c,
+        };
+        if c.is_whitespace() {
+            space = !out.is_empty();
             continue;
         }
-        if c.is_whitespace() {
-            if !cur.is_empty() {
-                words.push(std::mem::take(&mut cur));
+        // Words around a hyphen are glued ("Иванов - Петров"), hyphen runs collapse.
+        if c == '-' {
+            space = false;
+            if !out.ends_with('-') {
+                out.push('-');
             }
-        } else if is_dash(c) {
-            cur.push('-');
-        } else if is_apostrophe(c) {
-            cur.push('\'');
-        } else {
-            cur.push(c);
+            continue;
         }
-    }
-    if !cur.is_empty() {
-        words.push(cur);
-    }
-    // Join, gluing words around a hyphen ("Иванов - Петров" → "Иванов-Петров").
-    let mut out = String::with_capacity(raw.len());
-    for w in &words {
-        if !out.is_empty() && !out.ends_with('-') && !w.starts_with('-') {
+        if space && !out.ends_with('-') {
             out.push(' ');
         }
-        out.push_str(w);
+        space = false;
+        out.push(c);
     }
-    // Collapse hyphen runs, then drop hyphens that do not join two words.
-    let mut chars: Vec<char> = Vec::with_capacity(out.len());
-    for c in out.chars() {
-        if !(c == '-' && chars.last() == Some(&'-')) {
-            chars.push(c);
-        }
+    if !out.contains('-') {
+        return out;
     }
+    // Drop hyphens that do not join two words.
+    let chars: Vec<char> = out.chars().collect();
     let mut res = String::with_capacity(out.len());
     for (i, &c) in chars.iter().enumerate() {
         if c == '-' {
@@ -725,20 +772,27 @@ fn not_a_name_reason(cleaned: &str) -> Option<String> {
         };
         return Some(format!("Name contains {what}."));
     }
-    if !cleaned.chars().any(char::is_alphabetic) {
+    let mut letters = cleaned.chars().filter(|c| c.is_alphabetic()).flat_map(char::to_lowercase);
+    let Some(first) = letters.next() else {
         return Some("Name contains no letters.".to_string());
-    }
-    let lower = cleaned.to_lowercase();
-    let bare = lower.trim_matches(|c: char| c == '.' || c == ',' || c == ' ');
-    if PLACEHOLDERS.contains(&bare) {
-        return Some(format!("Name is a placeholder ('{bare}')."));
+    };
+    // Placeholders are short; skip the lower-casing for real names.
+    if cleaned.len() <= 24 {
+        let lower = cleaned.to_lowercase();
+        let bare = lower.trim_matches(|c: char| c == '.' || c == ',' || c == ' ');
+        if PLACEHOLDERS.contains(&bare) {
+            return Some(format!("Name is a placeholder ('{bare}')."));
+        }
     }
     // A single letter repeated ("ааааа", "xxx") is keyboard filler.
-    let letters: Vec<char> = lower.chars().filter(|c| c.is_alphabetic()).collect();
-    if letters.len() >= 3 && letters.iter().all(|&c| Some(&c) == letters.first()) {
-        return Some("Name is a repeated letter.".to_string());
+    let mut count = 1;
+    for c in letters {
+        if c != first {
+            return None;
+        }
+        count += 1;
     }
-    None
+    (count >= 3).then(|| "Name is a repeated letter.".to_string())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -814,7 +868,6 @@ fn push_piece(piece: &str, toks: &mut Vec<Tok>) {
     if letters == 0 {
         return;
     }
-    let lower = piece.trim_end_matches('.').to_lowercase();
     if letters == 1 && !piece.contains(['-', '\'']) {
         let letter = piece.chars().find(|c| c.is_alphabetic()).unwrap_or('?');
         let mut upper = letter.to_uppercase();
@@ -828,6 +881,9 @@ fn push_piece(piece: &str, toks: &mut Vec<Tok>) {
         toks.push(Tok { text, kind: TokKind::Initial, comma_after: false });
         return;
     }
+    // Particles are at most 5 letters: skip the lower-casing for longer words.
+    let lower =
+        if piece.len() <= 12 { piece.trim_end_matches('.').to_lowercase() } else { String::new() };
     let kind = if let Some(g) = suffix_particle(&lower) {
         TokKind::Suffix(g)
     } else if PREFIX_PARTICLES.contains(&lower.as_str()) {
@@ -962,6 +1018,13 @@ fn case_segment(seg: &str, out: &mut String) {
 /// Canonical casing of one word: each hyphen segment capitalised; after an apostrophe,
 /// capitalised only behind a one-letter prefix (`O'Brien`, `D'Artagnan`).
 fn case_word(word: &str) -> String {
+    // Fast path: one segment already capitalised (`Иванов`, `Smith`).
+    let mut chars = word.chars();
+    if chars.next().is_some_and(char::is_uppercase)
+        && chars.all(|c| !(c.is_uppercase() || c == '-' || c == '\''))
+    {
+        return word.to_string();
+    }
     let cased = case_word_once(word);
     // Letters outside Latin-1 and Cyrillic may change length under case mapping (ligatures,
     // `ß`, Armenian): keep the word as typed unless casing it again is stable.
@@ -1028,6 +1091,9 @@ struct Unit {
     /// Gender of an attached Turkic particle: this unit is then a patronymic.
     particle: Option<Gender>,
     comma_after: bool,
+    /// Dictionary answer for the main word (see [`given_gender`]); `None` for initials and
+    /// patronymics with a particle.
+    given: Option<Option<Gender>>,
 }
 
 /// Canonical tokens, look-alike fixes and the mixed-script flag.
@@ -1042,7 +1108,17 @@ fn prepare(cleaned: &str) -> Prepared {
     let mut mixed_unfixable = false;
     let mut fixed_lookalikes = false;
     for (i, t) in toks.iter_mut().enumerate() {
-        // Look-alike letters per hyphen segment.
+        // Look-alike letters per hyphen segment (only when both scripts occur).
+        let has_cyr = t.text.chars().any(is_cyrillic);
+        let has_lat = t.text.chars().any(is_latin);
+        if !(has_cyr && has_lat) {
+            t.text = match t.kind {
+                TokKind::Initial => std::mem::take(&mut t.text),
+                TokKind::Word => case_word(&t.text),
+                TokKind::Prefix | TokKind::Suffix(_) => case_particle(&t.text, i == 0),
+            };
+            continue;
+        }
         let mut fixed = String::with_capacity(t.text.len());
         for (si, seg) in t.text.split('-').enumerate() {
             if si > 0 {
@@ -1112,17 +1188,27 @@ fn units(toks: &[Tok]) -> Vec<Unit> {
                     text.push(' ');
                 }
                 text.push_str(&t.text);
-                let mut u = word_unit(&text, t.comma_after);
-                u.key = name_key(&t.text);
                 // "van D." is not an initial: the particle makes it a surname.
-                u.initial = t.kind == TokKind::Initial && text == t.text;
-                units.push(u);
+                let initial = t.kind == TokKind::Initial && text == t.text;
+                units.push(Unit {
+                    key: name_key(&t.text),
+                    text,
+                    initial,
+                    particle: None,
+                    comma_after: t.comma_after,
+                    given: None,
+                });
             }
         }
     }
     if !pending_prefix.is_empty() {
         // Dangling particle ("Иванов де"): keep it as a word.
         units.push(word_unit(&pending_prefix, false));
+    }
+    for u in &mut units {
+        if !u.initial && u.particle.is_none() {
+            u.given = given_gender(&u.key);
+        }
     }
     units
 }
@@ -1134,6 +1220,7 @@ fn word_unit(text: &str, comma_after: bool) -> Unit {
         key: name_key(text),
         particle: None,
         comma_after,
+        given: None,
     }
 }
 
@@ -1191,7 +1278,7 @@ fn surname_like(u: &Unit) -> bool {
 }
 
 fn is_given(u: &Unit) -> bool {
-    !u.initial && u.particle.is_none() && given_gender(&u.key).is_some()
+    u.given.is_some()
 }
 
 /// Roles of the units, by index: (surname, first, patronymic), and whether it was a guess.
@@ -1312,7 +1399,7 @@ fn build_person(units: &[Unit], roles: &Roles) -> PersonName {
     let pat = get(roles.patronymic);
     let initials_only = first.is_some_and(|u| u.initial);
     let pat_g = pat.map(patronymic).and_then(pat_gender);
-    let first_g = first.filter(|u| !u.initial).and_then(|u| given_gender(&u.key)).flatten();
+    let first_g = first.and_then(|u| u.given).flatten();
     let gender = match (pat_g, first_g) {
         (Some(a), Some(b)) if a != b => None,
         (Some(a), _) => Some(a),
@@ -1442,11 +1529,7 @@ pub fn normalize_name_part(raw: &str, part: NamePart) -> NameCell {
             person.first = Some(value.clone());
             person.initials_only = only_initials;
             if units.len() == 1 {
-                person.gender = units
-                    .first()
-                    .filter(|u| !u.initial)
-                    .and_then(|u| given_gender(&u.key))
-                    .flatten();
+                person.gender = units.first().and_then(|u| u.given).flatten();
             }
         }
         NamePart::Patronymic => {
