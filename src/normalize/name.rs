@@ -12,6 +12,7 @@
 //!   design and never stored.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use crate::finding::{Issue, Severity};
@@ -254,10 +255,47 @@ None.",
 const GIVEN_NAMES_DATA: &str = include_str!("../../data/given_names.txt");
 const NICKNAMES_DATA: &str = include_str!("../../data/nicknames.txt");
 
+/// FxHash (as in rustc): the tables are fixed and built from embedded data, so a fast
+/// non-keyed hash is safe here, and lookups dominate name parsing.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            if let Some(dst) = word.get_mut(..chunk.len()) {
+                dst.copy_from_slice(chunk);
+            }
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
 /// Given names by skeleton key. `None` = used for both sexes (or two dictionary entries of
 /// different gender share a skeleton).
-static GIVEN: LazyLock<HashMap<String, Option<Gender>>> = LazyLock::new(|| {
-    let mut map: HashMap<String, Option<Gender>> = HashMap::new();
+static GIVEN: LazyLock<FxMap<String, Option<Gender>>> = LazyLock::new(|| {
+    let mut map: FxMap<String, Option<Gender>> = FxMap::default();
     for (name, tag) in data_lines(GIVEN_NAMES_DATA) {
         let gender = match tag {
             "m" => Some(Gender::Male),
@@ -277,8 +315,8 @@ static GIVEN: LazyLock<HashMap<String, Option<Gender>>> = LazyLock::new(|| {
 });
 
 /// Nickname skeleton → canonical first-name skeletons, most likely first.
-static NICKNAMES: LazyLock<HashMap<String, Vec<String>>> = LazyLock::new(|| {
-    let mut map: HashMap<String, Vec<String>> = HashMap::new();
+static NICKNAMES: LazyLock<FxMap<String, Vec<String>>> = LazyLock::new(|| {
+    let mut map: FxMap<String, Vec<String>> = FxMap::default();
     for (nick, targets) in data_lines(NICKNAMES_DATA) {
         let nick_key = name_key(nick);
         let entry = map.entry(nick_key.clone()).or_default();
@@ -863,6 +901,17 @@ fn split_dots(part: &str, toks: &mut Vec<Tok>) {
     }
 }
 
+/// Lower-case of a short word in `buf`; `None` if it does not fit.
+fn lower_short<'b>(word: &str, buf: &'b mut [u8; 16]) -> Option<&'b str> {
+    let mut len = 0;
+    for c in word.chars().flat_map(char::to_lowercase) {
+        let dst = buf.get_mut(len..len + c.len_utf8())?;
+        c.encode_utf8(dst);
+        len += c.len_utf8();
+    }
+    std::str::from_utf8(buf.get(..len)?).ok()
+}
+
 fn push_piece(piece: &str, toks: &mut Vec<Tok>) {
     let letters = piece.chars().filter(|c| c.is_alphabetic()).count();
     if letters == 0 {
@@ -881,12 +930,12 @@ fn push_piece(piece: &str, toks: &mut Vec<Tok>) {
         toks.push(Tok { text, kind: TokKind::Initial, comma_after: false });
         return;
     }
-    // Particles are at most 5 letters: skip the lower-casing for longer words.
-    let lower =
-        if piece.len() <= 12 { piece.trim_end_matches('.').to_lowercase() } else { String::new() };
-    let kind = if let Some(g) = suffix_particle(&lower) {
+    // Particles are at most 5 letters: lower-case into a stack buffer, no allocation.
+    let mut buf = [0u8; 16];
+    let lower = lower_short(piece.trim_end_matches('.'), &mut buf).unwrap_or("");
+    let kind = if let Some(g) = suffix_particle(lower) {
         TokKind::Suffix(g)
-    } else if PREFIX_PARTICLES.contains(&lower.as_str()) {
+    } else if PREFIX_PARTICLES.contains(&lower) {
         TokKind::Prefix
     } else {
         TokKind::Word
@@ -1015,14 +1064,17 @@ fn case_segment(seg: &str, out: &mut String) {
     }
 }
 
+/// One segment already capitalised (`Иванов`, `Smith`): nothing for [`case_word`] to do.
+fn is_simple_capitalised(word: &str) -> bool {
+    let mut chars = word.chars();
+    chars.next().is_some_and(char::is_uppercase)
+        && chars.all(|c| !(c.is_uppercase() || c == '-' || c == '\''))
+}
+
 /// Canonical casing of one word: each hyphen segment capitalised; after an apostrophe,
 /// capitalised only behind a one-letter prefix (`O'Brien`, `D'Artagnan`).
 fn case_word(word: &str) -> String {
-    // Fast path: one segment already capitalised (`Иванов`, `Smith`).
-    let mut chars = word.chars();
-    if chars.next().is_some_and(char::is_uppercase)
-        && chars.all(|c| !(c.is_uppercase() || c == '-' || c == '\''))
-    {
+    if is_simple_capitalised(word) {
         return word.to_string();
     }
     let cased = case_word_once(word);
@@ -1114,6 +1166,7 @@ fn prepare(cleaned: &str) -> Prepared {
         if !(has_cyr && has_lat) {
             t.text = match t.kind {
                 TokKind::Initial => std::mem::take(&mut t.text),
+                TokKind::Word if is_simple_capitalised(&t.text) => std::mem::take(&mut t.text),
                 TokKind::Word => case_word(&t.text),
                 TokKind::Prefix | TokKind::Suffix(_) => case_particle(&t.text, i == 0),
             };
@@ -1162,8 +1215,8 @@ fn display(toks: &[Tok]) -> String {
 
 /// Groups tokens into name units: Western particles join the next word, Turkic particles
 /// the previous one.
-fn units(toks: &[Tok]) -> Vec<Unit> {
-    let mut units: Vec<Unit> = Vec::new();
+fn units(toks: Vec<Tok>) -> Vec<Unit> {
+    let mut units: Vec<Unit> = Vec::with_capacity(toks.len());
     let mut pending_prefix = String::new();
     for t in toks {
         match t.kind {
@@ -1183,15 +1236,19 @@ fn units(toks: &[Tok]) -> Vec<Unit> {
                 _ => units.push(word_unit(&t.text, t.comma_after)),
             },
             TokKind::Word | TokKind::Initial => {
-                let mut text = std::mem::take(&mut pending_prefix);
-                if !text.is_empty() {
-                    text.push(' ');
-                }
-                text.push_str(&t.text);
+                let key = name_key(&t.text);
                 // "van D." is not an initial: the particle makes it a surname.
-                let initial = t.kind == TokKind::Initial && text == t.text;
+                let initial = t.kind == TokKind::Initial && pending_prefix.is_empty();
+                let text = if pending_prefix.is_empty() {
+                    t.text
+                } else {
+                    let mut text = std::mem::take(&mut pending_prefix);
+                    text.push(' ');
+                    text.push_str(&t.text);
+                    text
+                };
                 units.push(Unit {
-                    key: name_key(&t.text),
+                    key,
                     text,
                     initial,
                     particle: None,
@@ -1392,23 +1449,23 @@ fn three_words(a: &Unit, b: &Unit, c: &Unit, cyrillic: bool, comma_first: bool) 
     }
 }
 
-fn build_person(units: &[Unit], roles: &Roles) -> PersonName {
-    let get = |i: Option<usize>| i.and_then(|i| units.get(i));
-    let surname = get(roles.surname);
-    let first = get(roles.first);
-    let pat = get(roles.patronymic);
+fn build_person(units: &mut [Unit], roles: &Roles) -> PersonName {
+    let first = roles.first.and_then(|i| units.get(i));
     let initials_only = first.is_some_and(|u| u.initial);
-    let pat_g = pat.map(patronymic).and_then(pat_gender);
     let first_g = first.and_then(|u| u.given).flatten();
+    let pat_g = roles.patronymic.and_then(|i| units.get(i)).map(patronymic).and_then(pat_gender);
     let gender = match (pat_g, first_g) {
         (Some(a), Some(b)) if a != b => None,
         (Some(a), _) => Some(a),
         (None, b) => b,
     };
+    // Roles name distinct units, so each text is taken once.
+    let mut take =
+        |i: Option<usize>| i.and_then(|i| units.get_mut(i)).map(|u| std::mem::take(&mut u.text));
     PersonName {
-        surname: surname.map(|u| u.text.clone()),
-        first: first.map(|u| u.text.clone()),
-        patronymic: pat.map(|u| u.text.clone()),
+        surname: take(roles.surname),
+        first: take(roles.first),
+        patronymic: take(roles.patronymic),
         gender,
         initials_only,
     }
@@ -1473,11 +1530,12 @@ pub fn parse_full_name(raw: &str) -> NameCell {
         Front::Done(cell) => return cell,
         Front::Ready { prepared, value, cyrillic } => (prepared, value, cyrillic),
     };
-    let units = units(&prepared.toks);
+    let mut prepared = prepared;
+    let mut units = units(std::mem::take(&mut prepared.toks));
     let mut issues = Vec::new();
     let parsed = match roles(&units, cyrillic) {
         Some(roles) => {
-            let person = build_person(&units, &roles);
+            let person = build_person(&mut units, &roles);
             if roles.guessed {
                 issues.push(Issue::new(
                     "NM003",
@@ -1509,7 +1567,8 @@ pub fn normalize_name_part(raw: &str, part: NamePart) -> NameCell {
         Front::Done(cell) => return cell,
         Front::Ready { prepared, value, cyrillic } => (prepared, value, cyrillic),
     };
-    let units = units(&prepared.toks);
+    let mut prepared = prepared;
+    let units = units(std::mem::take(&mut prepared.toks));
     let mut issues = Vec::new();
     let only_initials = units.iter().all(|u| u.initial);
     if part != NamePart::Patronymic && units.len() >= 2 {
