@@ -473,14 +473,14 @@ pub fn transliterate(s: &str) -> String {
         let lower = c.to_lowercase().next().unwrap_or(c);
         let Some(lat) = icao_latin(lower) else {
             out.push(c);
-            prev_upper = c.is_uppercase();
+            prev_upper = is_upper(c);
             continue;
         };
-        if c.is_uppercase() {
+        if is_upper(c) {
             // Whole word in capitals → all-caps digraph; otherwise capitalise its first letter.
-            let next_upper = chars.peek().is_some_and(|n| n.is_uppercase());
+            let next_upper = chars.peek().is_some_and(|n| is_upper(*n));
             let all_caps =
-                next_upper || (prev_upper && !chars.peek().is_some_and(|n| n.is_lowercase()));
+                next_upper || (prev_upper && !chars.peek().is_some_and(|n| is_lower(*n)));
             let mut first = true;
             for lc in lat.chars() {
                 if first || all_caps {
@@ -693,6 +693,65 @@ fn emit(out: &mut String, last: &mut Option<usize>, sound: &str) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Fast character classes: ASCII and Russian Cyrillic answered without Unicode tables, which
+// otherwise dominate name parsing.
+
+#[inline]
+fn is_letter(c: char) -> bool {
+    c.is_ascii_alphabetic()
+        || matches!(c, '\u{410}'..='\u{44F}' | 'ё' | 'Ё')
+        || (!c.is_ascii() && c.is_alphabetic())
+}
+
+#[inline]
+fn is_upper(c: char) -> bool {
+    match c {
+        'A'..='Z' | '\u{410}'..='\u{42F}' | 'Ё' => true,
+        'a'..='z' | '\u{430}'..='\u{44F}' | 'ё' => false,
+        c => !c.is_ascii() && c.is_uppercase(),
+    }
+}
+
+#[inline]
+fn is_lower(c: char) -> bool {
+    match c {
+        'a'..='z' | '\u{430}'..='\u{44F}' | 'ё' => true,
+        'A'..='Z' | '\u{410}'..='\u{42F}' | 'Ё' => false,
+        c => !c.is_ascii() && c.is_lowercase(),
+    }
+}
+
+/// Lower case of an ASCII or Russian Cyrillic letter (or any other ASCII/Cyrillic-lower
+/// char as is); `None` for other characters.
+#[inline]
+fn lower_fast(c: char) -> Option<char> {
+    match c {
+        'A'..='Z' => Some(c.to_ascii_lowercase()),
+        '\u{410}'..='\u{42F}' => char::from_u32(c as u32 + 0x20),
+        'Ё' => Some('ё'),
+        c if c.is_ascii() || matches!(c, '\u{430}'..='\u{44F}' | 'ё') => Some(c),
+        _ => None,
+    }
+}
+
+/// Appends the lower case of `c` (several chars for a few letters such as `İ`).
+#[inline]
+fn push_lower(c: char, out: &mut String) {
+    match lower_fast(c) {
+        Some(l) => out.push(l),
+        None => out.extend(c.to_lowercase()),
+    }
+}
+
+fn lower_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        push_lower(c, &mut out);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
 // Cleaning and tokens.
 
 fn is_apostrophe(c: char) -> bool {
@@ -763,7 +822,7 @@ fn clean(raw: &str) -> String {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphabetic() || c == '\'' || is_mark(c)
+    is_letter(c) || c == '\'' || is_mark(c)
 }
 
 const PLACEHOLDERS: &[&str] = &[
@@ -799,7 +858,7 @@ const PLACEHOLDERS: &[&str] = &[
 fn not_a_name_reason(cleaned: &str) -> Option<String> {
     if let Some(bad) = cleaned
         .chars()
-        .find(|&c| !(c.is_alphabetic() || is_mark(c) || matches!(c, ' ' | '-' | '\'' | '.' | ',')))
+        .find(|&c| !(is_letter(c) || is_mark(c) || matches!(c, ' ' | '-' | '\'' | '.' | ',')))
     {
         let what = if bad.is_ascii_digit() {
             "digits".to_string()
@@ -810,13 +869,13 @@ fn not_a_name_reason(cleaned: &str) -> Option<String> {
         };
         return Some(format!("Name contains {what}."));
     }
-    let mut letters = cleaned.chars().filter(|c| c.is_alphabetic()).flat_map(char::to_lowercase);
+    let mut letters = cleaned.chars().filter(|&c| is_letter(c)).flat_map(char::to_lowercase);
     let Some(first) = letters.next() else {
         return Some("Name contains no letters.".to_string());
     };
     // Placeholders are short; skip the lower-casing for real names.
     if cleaned.len() <= 24 {
-        let lower = cleaned.to_lowercase();
+        let lower = lower_string(cleaned);
         let bare = lower.trim_matches(|c: char| c == '.' || c == ',' || c == ' ');
         if PLACEHOLDERS.contains(&bare) {
             return Some(format!("Name is a placeholder ('{bare}')."));
@@ -903,22 +962,28 @@ fn split_dots(part: &str, toks: &mut Vec<Tok>) {
 
 /// Lower-case of a short word in `buf`; `None` if it does not fit.
 fn lower_short<'b>(word: &str, buf: &'b mut [u8; 16]) -> Option<&'b str> {
+    // Longer than any particle: no need to look.
+    if word.len() > buf.len() {
+        return None;
+    }
     let mut len = 0;
-    for c in word.chars().flat_map(char::to_lowercase) {
-        let dst = buf.get_mut(len..len + c.len_utf8())?;
-        c.encode_utf8(dst);
-        len += c.len_utf8();
+    for c in word.chars() {
+        // Other scripts: no particle to find.
+        let lower = lower_fast(c)?;
+        let dst = buf.get_mut(len..len + lower.len_utf8())?;
+        lower.encode_utf8(dst);
+        len += lower.len_utf8();
     }
     std::str::from_utf8(buf.get(..len)?).ok()
 }
 
 fn push_piece(piece: &str, toks: &mut Vec<Tok>) {
-    let letters = piece.chars().filter(|c| c.is_alphabetic()).count();
+    let letters = piece.chars().filter(|&c| is_letter(c)).count();
     if letters == 0 {
         return;
     }
     if letters == 1 && !piece.contains(['-', '\'']) {
-        let letter = piece.chars().find(|c| c.is_alphabetic()).unwrap_or('?');
+        let letter = piece.chars().find(|&c| is_letter(c)).unwrap_or('?');
         let mut upper = letter.to_uppercase();
         // Keep letters whose capital is several letters (ligatures) as typed.
         let cap = match (upper.next(), upper.next()) {
@@ -1052,23 +1117,22 @@ fn fix_mixed_script(seg: &str) -> Script {
 fn case_segment(seg: &str, out: &mut String) {
     let mut chars = seg.chars();
     let Some(first) = chars.next() else { return };
-    let has_lower = seg.chars().any(char::is_lowercase);
-    let inner_upper = seg.chars().skip(1).any(char::is_uppercase);
-    if first.is_uppercase() && has_lower && inner_upper {
+    let has_lower = seg.chars().any(is_lower);
+    let inner_upper = seg.chars().skip(1).any(is_upper);
+    if is_upper(first) && has_lower && inner_upper {
         out.push_str(seg);
         return;
     }
     out.extend(first.to_uppercase());
     for c in chars {
-        out.extend(c.to_lowercase());
+        push_lower(c, out);
     }
 }
 
 /// One segment already capitalised (`Иванов`, `Smith`): nothing for [`case_word`] to do.
 fn is_simple_capitalised(word: &str) -> bool {
     let mut chars = word.chars();
-    chars.next().is_some_and(char::is_uppercase)
-        && chars.all(|c| !(c.is_uppercase() || c == '-' || c == '\''))
+    chars.next().is_some_and(is_upper) && chars.all(|c| !(is_upper(c) || c == '-' || c == '\''))
 }
 
 /// Canonical casing of one word: each hyphen segment capitalised; after an apostrophe,
@@ -1094,7 +1158,7 @@ fn case_word_once(word: &str) -> String {
         if hi > 0 {
             out.push('-');
         }
-        let lower_hseg = hseg.to_lowercase();
+        let lower_hseg = lower_string(hseg);
         if hi > 0 && suffix_particle(&lower_hseg).is_some() {
             out.push_str(&lower_hseg); // "Мамед-оглы"
             continue;
@@ -1106,7 +1170,9 @@ fn case_word_once(word: &str) -> String {
                 if prev_len == 1 {
                     case_segment(aseg, &mut out);
                 } else {
-                    out.extend(aseg.chars().flat_map(char::to_lowercase));
+                    for c in aseg.chars() {
+                        push_lower(c, &mut out);
+                    }
                 }
             } else {
                 case_segment(aseg, &mut out);
@@ -1119,12 +1185,12 @@ fn case_word_once(word: &str) -> String {
 
 /// Particles are lower-cased when typed all upper or all lower and not at the start.
 fn case_particle(word: &str, at_start: bool) -> String {
-    let all_lower = !word.chars().any(char::is_uppercase);
-    let all_upper = !word.chars().any(char::is_lowercase);
+    let all_lower = !word.chars().any(is_upper);
+    let all_upper = !word.chars().any(is_lower);
     if at_start {
         case_word(word)
     } else if all_lower || all_upper {
-        word.to_lowercase()
+        lower_string(word)
     } else {
         word.to_string()
     }
