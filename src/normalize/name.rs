@@ -376,15 +376,20 @@ fn given_gender(key: &str) -> Option<Option<Gender>> {
 /// sounds collapse (`iia` = `ia`, `nn` = `n`). Words are kept in order, joined by one space;
 /// hyphens separate words, apostrophes and dots are dropped.
 pub fn name_key(s: &str) -> String {
+    name_key_with(s, &mut String::with_capacity(24))
+}
+
+/// [`name_key`] with a caller's scratch buffer (saves an allocation per word in loops).
+fn name_key_with(s: &str, pre: &mut String) -> String {
+    pre.clear();
     let mut out = String::with_capacity(s.len());
-    let mut pre = String::with_capacity(24);
     for c in s.chars() {
-        if push_key_char(c, &mut pre) {
+        if push_key_char(c, pre) {
             continue;
         }
-        flush_word(&mut pre, &mut out);
+        flush_word(pre, &mut out);
     }
-    flush_word(&mut pre, &mut out);
+    flush_word(pre, &mut out);
     out
 }
 
@@ -437,7 +442,17 @@ fn cyrillic_key_latin(c: char) -> Option<&'static str> {
         0x430..=0x45F | 0x491 => c,
         _ => return None,
     };
-    if lower == 'ъ' { Some("") } else { icao_latin(lower) }
+    // Key table for а..я: as ICAO, but `ъ` dropped.
+    const KEY: [&str; 32] = [
+        "a", "b", "v", "g", "d", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s",
+        "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "iu", "ia",
+    ];
+    let idx = (lower as u32).wrapping_sub(0x430);
+    match usize::try_from(idx).ok().and_then(|i| KEY.get(i)) {
+        Some(lat) => Some(lat),
+        None if lower == 'ъ' => Some(""),
+        None => icao_latin(lower),
+    }
 }
 
 /// Key of a first name after resolving diminutives and variants through the nickname table
@@ -874,8 +889,8 @@ fn not_a_name_reason(cleaned: &str) -> Option<String> {
         return Some("Name contains no letters.".to_string());
     };
     // Placeholders are short; skip the lower-casing for real names.
-    if cleaned.len() <= 24 {
-        let lower = lower_string(cleaned);
+    let mut buf = [0u8; 32];
+    if let Some(lower) = lower_short(cleaned, &mut buf) {
         let bare = lower.trim_matches(|c: char| c == '.' || c == ',' || c == ' ');
         if PLACEHOLDERS.contains(&bare) {
             return Some(format!("Name is a placeholder ('{bare}')."));
@@ -961,7 +976,7 @@ fn split_dots(part: &str, toks: &mut Vec<Tok>) {
 }
 
 /// Lower-case of a short word in `buf`; `None` if it does not fit.
-fn lower_short<'b>(word: &str, buf: &'b mut [u8; 16]) -> Option<&'b str> {
+fn lower_short<'b, const N: usize>(word: &str, buf: &'b mut [u8; N]) -> Option<&'b str> {
     // Longer than any particle: no need to look.
     if word.len() > buf.len() {
         return None;
@@ -1284,6 +1299,7 @@ fn display(toks: &[Tok]) -> String {
 fn units(toks: Vec<Tok>) -> Vec<Unit> {
     let mut units: Vec<Unit> = Vec::with_capacity(toks.len());
     let mut pending_prefix = String::new();
+    let mut scratch = String::with_capacity(24);
     for t in toks {
         match t.kind {
             TokKind::Prefix => {
@@ -1302,7 +1318,7 @@ fn units(toks: Vec<Tok>) -> Vec<Unit> {
                 _ => units.push(word_unit(&t.text, t.comma_after)),
             },
             TokKind::Word | TokKind::Initial => {
-                let key = name_key(&t.text);
+                let key = name_key_with(&t.text, &mut scratch);
                 // "van D." is not an initial: the particle makes it a surname.
                 let initial = t.kind == TokKind::Initial && pending_prefix.is_empty();
                 let text = if pending_prefix.is_empty() {
@@ -1563,18 +1579,22 @@ fn front(raw: &str) -> Front {
     }
     let prepared = prepare(&cleaned);
     let value = display(&prepared.toks);
-    let cyr = value.chars().filter(|&c| is_cyrillic(c)).count();
-    let lat = value.chars().filter(|&c| is_latin(c)).count();
+    let (cyr, lat) = value.chars().fold((0usize, 0usize), |(cyr, lat), c| {
+        (cyr + usize::from(is_cyrillic(c)), lat + usize::from(is_latin(c)))
+    });
     Front::Ready { prepared, value, cyrillic: cyr >= lat }
 }
 
-fn finish(raw: &str, value: String, prepared: &Prepared, mut issues: Vec<Issue>) -> Vec<Issue> {
+fn finish(raw: &str, value: &str, prepared: &Prepared, mut issues: Vec<Issue>) -> Vec<Issue> {
+    if !prepared.fixed_lookalikes && !prepared.mixed_unfixable && value == raw {
+        return issues;
+    }
     let mut out = Vec::new();
     if prepared.fixed_lookalikes {
         out.push(Issue::with_suggestion(
             "NM006",
             "Name mixed Cyrillic and Latin look-alike letters; replaced.",
-            value.clone(),
+            value,
         ));
     } else if prepared.mixed_unfixable {
         out.push(Issue::new("NM006", "Name mixes Cyrillic and Latin letters in one word."));
@@ -1621,7 +1641,7 @@ pub fn parse_full_name(raw: &str) -> NameCell {
             None
         }
     };
-    let issues = finish(raw, value.clone(), &prepared, issues);
+    let issues = finish(raw, &value, &prepared, issues);
     NameCell { value, parsed, issues }
 }
 
@@ -1667,7 +1687,7 @@ pub fn normalize_name_part(raw: &str, part: NamePart) -> NameCell {
     if part == NamePart::First && only_initials {
         issues.push(Issue::new("NM004", "First name is given only as an initial."));
     }
-    let issues = finish(raw, value.clone(), &prepared, issues);
+    let issues = finish(raw, &value, &prepared, issues);
     NameCell { value, parsed: Some(person), issues }
 }
 
