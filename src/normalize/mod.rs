@@ -3,7 +3,10 @@
 //! [`normalize_row`] dispatches each cell to the normalizer of its column's role; the pipeline
 //! runs it over rows in parallel and keeps the output in row order.
 
+pub mod company;
+pub mod date;
 pub mod email;
+pub mod name;
 pub mod phone;
 
 use csv::StringRecord;
@@ -23,9 +26,25 @@ pub struct NormalizeSettings {
     pub as_of: chrono::NaiveDate,
 }
 
-/// Column-level facts gathered before rows are normalized (e.g. a date column's day/month order).
+/// Column-level facts gathered before rows are normalized.
 #[derive(Debug, Clone, Default)]
-pub struct ColumnProfiles {}
+pub struct ColumnProfiles {
+    /// Day/month order (and Excel-serial acceptance) of each date column, by column index.
+    pub dates: Vec<(usize, date::DateColumnProfile)>,
+}
+
+/// Roles whose values are dates, with how they are judged.
+fn date_kind(role: Role) -> Option<date::DateKind> {
+    match role {
+        Role::BirthDate => Some(date::DateKind::Birth),
+        Role::CreatedAt
+        | Role::LastActivityAt
+        | Role::LastPurchaseAt
+        | Role::ConsentDate
+        | Role::ConsentWithdrawnAt => Some(date::DateKind::Event),
+        _ => None,
+    }
+}
 
 /// Everything a row's normalization needs, built once per run.
 #[derive(Debug, Clone)]
@@ -50,8 +69,19 @@ impl NormalizeContext {
         settings: NormalizeSettings,
         missing: MissingValues,
         columns: ColumnMap,
-        _rows: impl Iterator<Item = &'a StringRecord>,
+        rows: impl Iterator<Item = &'a StringRecord>,
     ) -> NormalizeContext {
+        let rows: Vec<&StringRecord> = rows.collect();
+        // Day-first or month-first is a property of the column, not the cell: decide it from
+        // all the column's values, so `03/04/2020` reads the same on every row.
+        let dates = (0..columns.len())
+            .filter(|&c| columns.role(c).and_then(date_kind).is_some())
+            .map(|c| {
+                let values =
+                    rows.iter().filter_map(|r| r.get(c)).filter(|v| !missing.is_missing(v));
+                (c, date::DateColumnProfile::from_values(values))
+            })
+            .collect();
         let phone = phone::PhoneOptions::with_region(settings.region.clone());
         let email = email::EmailOptions { fix_typos: settings.fix_typos, ..Default::default() };
         NormalizeContext {
@@ -60,7 +90,7 @@ impl NormalizeContext {
             email,
             missing,
             columns,
-            profiles: ColumnProfiles::default(),
+            profiles: ColumnProfiles { dates },
         }
     }
 }
@@ -113,7 +143,7 @@ pub fn normalize_row(row: &StringRecord, ctx: &NormalizeContext) -> NormalizedRo
                 issues.push(CellIssue { column: i as u32, issue });
             }
             Some(role) => {
-                let out = normalize_cell(role, raw, ctx);
+                let out = normalize_cell(role, i, raw, ctx);
                 record.push_field(&out.value);
                 issues.extend(
                     out.issues.into_iter().map(|issue| CellIssue { column: i as u32, issue }),
@@ -129,7 +159,7 @@ pub fn normalize_row(row: &StringRecord, ctx: &NormalizeContext) -> NormalizedRo
 }
 
 /// Normalizes one cell of a known role. Roles without a normalizer pass through unchanged.
-fn normalize_cell(role: Role, raw: &str, ctx: &NormalizeContext) -> CellOutcome {
+fn normalize_cell(role: Role, column: usize, raw: &str, ctx: &NormalizeContext) -> CellOutcome {
     match role {
         Role::Phone => {
             let cell = phone::normalize_phone(raw, &ctx.phone);
@@ -137,6 +167,35 @@ fn normalize_cell(role: Role, raw: &str, ctx: &NormalizeContext) -> CellOutcome 
                 cell.numbers.iter().filter_map(|n| n.extension.as_deref()).collect();
             let extension = (!exts.is_empty()).then(|| exts.join("; "));
             CellOutcome { value: cell.value, issues: cell.issues, extension }
+        }
+        Role::FullName => {
+            let cell = name::parse_full_name(raw);
+            CellOutcome { value: cell.value, issues: cell.issues, extension: None }
+        }
+        Role::LastName | Role::FirstName | Role::MiddleName => {
+            let part = match role {
+                Role::LastName => name::NamePart::Surname,
+                Role::FirstName => name::NamePart::First,
+                _ => name::NamePart::Patronymic,
+            };
+            let cell = name::normalize_name_part(raw, part);
+            CellOutcome { value: cell.value, issues: cell.issues, extension: None }
+        }
+        Role::Inn => {
+            let cell = company::normalize_inn(raw);
+            CellOutcome { value: cell.value, issues: cell.issues, extension: None }
+        }
+        Role::Company => {
+            let cell = company::normalize_company(raw);
+            CellOutcome { value: cell.value, issues: cell.issues, extension: None }
+        }
+        _ if date_kind(role).is_some() => {
+            let kind = date_kind(role).unwrap_or(date::DateKind::Event);
+            let profile = ctx.profiles.dates.iter().find(|(c, _)| *c == column).map(|(_, p)| p);
+            let default = date::DateColumnProfile::default();
+            let cell =
+                date::normalize_date(raw, profile.unwrap_or(&default), kind, ctx.settings.as_of);
+            CellOutcome { value: cell.value, issues: cell.issues, extension: None }
         }
         Role::Email => {
             let cell = email::normalize_email(raw, &ctx.email);

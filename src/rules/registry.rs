@@ -6,8 +6,14 @@ use super::meta::RuleMeta;
 
 /// Every family's rules, in the order they are listed to users.
 fn families() -> Vec<&'static [RuleMeta]> {
-    let mut all =
-        vec![crate::input::RULES, crate::normalize::phone::RULES, crate::normalize::email::RULES];
+    let mut all = vec![
+        crate::input::RULES,
+        crate::normalize::phone::RULES,
+        crate::normalize::email::RULES,
+        crate::normalize::name::RULES,
+        crate::normalize::date::RULES,
+        crate::normalize::company::RULES,
+    ];
     all.extend(super::checks::families());
     all
 }
