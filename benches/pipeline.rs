@@ -6,9 +6,10 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use steward::normalize::NormalizeSettings;
 use steward::pipeline::{RunConfig, analyze, write_normalized};
 use steward::progress::Silent;
+use steward::rules::RuleSet;
+use steward::rules::config::{Config, Layer, Overrides};
 
 /// Writes `rows` rows of 10 columns (about 110 bytes a row) with a deterministic generator.
 fn generate(rows: usize, path: &PathBuf) -> u64 {
@@ -48,17 +49,14 @@ fn read_write(c: &mut Criterion) {
     for rows in [100_000usize, 1_000_000] {
         let input = dir.join(format!("in_{rows}.csv"));
         let bytes = generate(rows, &input);
-        let config = RunConfig {
-            inputs: vec![input.clone()],
-            read: Default::default(),
-            columns: Vec::new(),
-            normalize: NormalizeSettings {
-                region: "RU".into(),
-                fix_typos: false,
-                as_of: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).expect("date"),
-            },
-            show_values: false,
+        let layers = [Layer::default_rules()];
+        let overrides = Overrides {
+            as_of: chrono::NaiveDate::from_ymd_opt(2025, 1, 1),
+            ..Overrides::default()
         };
+        let rules = RuleSet::from_config(&Config::load(&layers, &overrides).expect("rules"))
+            .expect("rule set");
+        let config = RunConfig::new(vec![input.clone()], rules);
         let out = dir.join(format!("out_{rows}.csv"));
         group.throughput(Throughput::Bytes(bytes));
         group.bench_function(format!("{rows}_rows"), |b| {

@@ -47,6 +47,28 @@ pub struct RunConfig {
     pub contacts_log: Option<PathBuf>,
 }
 
+impl RunConfig {
+    /// A run over `inputs` with `rules`: column roles, region, typo fixing and the as-of date
+    /// come from the rules (the as-of date is today when the rules leave it unset).
+    pub fn new(inputs: Vec<PathBuf>, rules: RuleSet) -> RunConfig {
+        let config = rules.config();
+        RunConfig {
+            inputs,
+            read: ReadOptions::default(),
+            columns: config.columns.clone(),
+            normalize: NormalizeSettings {
+                region: config.params.region.clone(),
+                fix_typos: config.fix_typos,
+                as_of: config.as_of.unwrap_or_else(|| chrono::Local::now().date_naive()),
+            },
+            show_values: false,
+            rules,
+            suppress: Vec::new(),
+            contacts_log: None,
+        }
+    }
+}
+
 /// The result of analysing inputs, before anything is written.
 #[derive(Debug)]
 pub struct Analysis {

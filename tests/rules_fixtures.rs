@@ -22,9 +22,15 @@ fn as_of() -> chrono::NaiveDate {
 }
 
 /// Runs `csv` with the given rules layers, selecting only `code`.
-fn run(csv: &Path, mut layers: Vec<Layer>, code: &str) -> Analysis {
+fn run(csv: &Path, extra: Vec<Layer>, code: &str) -> Analysis {
+    // The fixtures' as-of date is a layer, not an override, so a fixture's own TOML may move it.
+    let mut layers = vec![Layer {
+        name: "fixture-as-of".into(),
+        text: "[params]\nas_of = \"2025-01-01\"\n".into(),
+    }];
+    layers.extend(extra);
     layers.push(Layer { name: "fixture-select".into(), text: format!("select = [\"{code}\"]\n") });
-    let overrides = Overrides { as_of: Some(as_of()), ..Overrides::default() };
+    let overrides = Overrides::default();
     let config = Config::load(&layers, &overrides).unwrap_or_else(|e| panic!("{code}: {e}"));
     let rules = RuleSet::from_config(&config).unwrap();
     let run = RunConfig {
@@ -34,10 +40,16 @@ fn run(csv: &Path, mut layers: Vec<Layer>, code: &str) -> Analysis {
         normalize: NormalizeSettings {
             region: config.params.region.clone(),
             fix_typos: config.fix_typos,
-            as_of: as_of(),
+            as_of: config.as_of.unwrap_or_else(as_of),
         },
         show_values: false,
         rules,
+        // `<CODE>.suppress.csv` and `<CODE>.contacts.csv` feed rules that need those inputs.
+        suppress: [csv.with_extension("suppress.csv")]
+            .into_iter()
+            .filter(|p| p.is_file())
+            .collect(),
+        contacts_log: Some(csv.with_extension("contacts.csv")).filter(|p| p.is_file()),
     };
     pipeline::analyze(&run, "check", &Silent).unwrap_or_else(|e| panic!("{code}: {e}"))
 }

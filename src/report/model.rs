@@ -486,10 +486,9 @@ pub fn compute_profile(
 }
 
 impl RuleCount {
-    /// Whether this rule fails the gate. Until per-rule gate verdicts exist: an error-severity
-    /// rule with at least one finding.
+    /// Whether this rule fails the gate (its verdict from the gate's thresholds).
     pub fn fails_gate(&self) -> bool {
-        self.severity == "error" && self.count > 0
+        self.verdict == Verdict::Fail
     }
 }
 
@@ -501,7 +500,7 @@ impl Report {
 
     /// Whether the run passes the gate.
     pub fn passed(&self) -> bool {
-        self.failed_rules().is_empty()
+        self.gate.verdict != Verdict::Fail
     }
 
     /// Rows the percentages in reports are taken of (rows read, at least 1).
@@ -529,10 +528,12 @@ mod profile_tests {
             NormalizedRow {
                 record: StringRecord::from(vec!["Иванов", "+79161234567", "x"]),
                 issues: vec![],
+                extensions: vec![],
             },
             NormalizedRow {
                 record: StringRecord::from(vec!["", "123", ""]),
                 issues: vec![CellIssue { column: 1, issue: Issue::new("IN001", "bad") }],
+                extensions: vec![],
             },
         ];
         let refs: Vec<&StringRecord> = raw.iter().collect();
@@ -613,6 +614,8 @@ pub(crate) mod tests_support {
             name: name.to_string(),
             severity: severity.to_string(),
             count,
+            verdict: if severity == "error" { Verdict::Fail } else { Verdict::Pass },
+            ..RuleCount::default()
         };
         let mut findings = BTreeMap::new();
         findings.insert("CP001".to_string(), rc("processing-consent-missing", "error", 3));
@@ -691,6 +694,8 @@ pub(crate) mod tests_support {
                 rows_quarantined: 1,
             },
             findings,
+            rules_files: vec!["preset:default".into()],
+            gate: GateSummary { verdict: Verdict::Fail, ..GateSummary::default() },
             profile: Some(DataProfile {
                 columns,
                 segments: SegmentCounts { active: 2, inactive: 3, lead: 4, unknown: 1 },
