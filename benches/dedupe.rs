@@ -317,6 +317,35 @@ fn bench(c: &mut Criterion) {
             s.split_clusters,
             s.em_iterations
         );
+        for p in &s.passes {
+            println!(
+                "  pass {:<28} blocks {:>8} largest {:>6} pairs {:>9} capped {}",
+                p.pass.map_or("?", |x| x.name()),
+                p.blocks,
+                p.largest_block,
+                p.pairs,
+                p.capped_blocks
+            );
+        }
+        if std::env::var("DEDUPE_VERBOSE").is_ok() {
+            for f in &r.model.fields {
+                let w: Vec<String> = f
+                    .levels
+                    .iter()
+                    .zip(f.m.iter().zip(&f.u))
+                    .skip(1)
+                    .map(|(l, (m, u))| format!("{l}={:+.1}", (m / u).log2()))
+                    .collect();
+                println!("  {:<14} {}", f.field.name(), w.join(" "));
+            }
+            println!("  prior {:.3e}", r.model.prior_match_probability);
+            for p in r.review_pairs.iter().step_by((r.review_pairs.len() / 8).max(1)).take(8) {
+                println!(
+                    "  review {} {} p={:.3} w={:.1} veto={:?}",
+                    p.a, p.b, p.probability, p.weight, p.veto
+                );
+            }
+        }
     }
     let mut group = c.benchmark_group("dedupe");
     group.sample_size(10).measurement_time(Duration::from_secs(10));

@@ -10,6 +10,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::compare::Field;
 use super::{Col, DedupeSettings, EntityTable, hash_bytes};
 
 /// A blocking pass.
@@ -38,7 +39,7 @@ pub enum Pass {
     PhoneticSurnameBirthDate,
     /// Same Soundex of the first name and birth date.
     PhoneticGivenBirthDate,
-    /// Same house number, and the same first address token and locality.
+    /// Same house number, longest address token (the street name) and locality.
     Address,
     /// Sorted neighbourhood on `surname given`.
     SortedSurnameGiven,
@@ -181,7 +182,15 @@ impl Pass {
             Pass::Address => {
                 let (no, addr, loc) =
                     (t.s(Col::StreetNumber, i), t.s(Col::Address, i), t.s(Col::Locality, i));
-                let Some(first) = addr.split_whitespace().next() else { return };
+                // The longest token is usually the street name (`ul`, `place` are not).
+                let Some(first) =
+                    addr.split_whitespace().fold(None, |best: Option<&str>, t| match best {
+                        Some(b) if b.len() >= t.len() => Some(b),
+                        _ => Some(t),
+                    })
+                else {
+                    return;
+                };
                 if no.is_empty() || loc.is_empty() {
                     return;
                 }
@@ -254,6 +263,55 @@ pub struct PassStats {
     pub pairs: u64,
     /// Blocks larger than `max_block_size` (compared by sorted window only).
     pub capped_blocks: u64,
+    /// Pairs that came from name-sorted windows (capped blocks, sorted passes).
+    pub window_pairs: u64,
+}
+
+/// Source bit of pairs made by a name-sorted window: their names are similar by construction.
+pub(crate) const NAME_WINDOW_BIT: u16 = 1 << 15;
+
+fn s_window_pairs(s: &PassStats) -> usize {
+    s.window_pairs as usize
+}
+
+impl Pass {
+    /// Fields whose agreement this pass guarantees or favours: in EM training these carry no
+    /// information about a pair it produced (the candidate set is conditioned on them).
+    pub(crate) fn fields(self) -> &'static [Field] {
+        use Field as F;
+        match self {
+            Pass::Phone => &[F::Phone],
+            Pass::Email => &[F::Email],
+            Pass::Inn => &[F::Inn],
+            Pass::NationalId => &[F::NationalId],
+            Pass::NameBirthDate => &[F::Given, F::Surname, F::BirthDate],
+            Pass::SurnameInitialLocality => &[F::Given, F::Surname, F::Locality],
+            Pass::SurnameInitialPostcode => &[F::Given, F::Surname, F::Postcode],
+            Pass::PostcodeBirthDate => &[F::Postcode, F::BirthDate],
+            Pass::PhoneticName | Pass::SortedSurnameGiven | Pass::SortedGivenSurname => {
+                &[F::Given, F::Surname]
+            }
+            Pass::PhoneticSurnameBirthDate => &[F::Surname, F::BirthDate],
+            Pass::PhoneticGivenBirthDate => &[F::Given, F::BirthDate],
+            Pass::Address => &[F::StreetNumber, F::Address, F::Locality],
+        }
+    }
+}
+
+/// Mask clearing (in packed levels) the fields that produced a pair with these source bits.
+pub(crate) fn training_mask(sources: u16) -> u64 {
+    let mut mask = u64::MAX;
+    let mut clear = |f: Field| mask &= !(0xf << (4 * f as usize));
+    for (k, pass) in Pass::ALL.iter().enumerate() {
+        if sources & (1 << k) != 0 {
+            pass.fields().iter().copied().for_each(&mut clear);
+        }
+    }
+    if sources & NAME_WINDOW_BIT != 0 {
+        clear(Field::Given);
+        clear(Field::Surname);
+    }
+    mask
 }
 
 /// A block larger than `max_block_size`.
@@ -285,6 +343,9 @@ impl CappedBlock {
 pub(crate) struct Blocked {
     /// Sorted distinct pairs packed as `a << 32 | b` with `a < b`.
     pub(crate) pairs: Vec<u64>,
+    /// Per pair: bit `k` set when `Pass::ALL[k]` produced it; [`NAME_WINDOW_BIT`] when a
+    /// name-sorted window did.
+    pub(crate) sources: Vec<u16>,
     pub(crate) passes: Vec<PassStats>,
     pub(crate) capped: Vec<CappedBlock>,
     pub(crate) capped_total: u64,
@@ -319,33 +380,50 @@ const CHUNK: usize = 4096;
 pub(crate) fn candidate_pairs(t: &EntityTable, settings: &DedupeSettings) -> Blocked {
     let window = settings.sorted_window.max(2);
     let cap = settings.max_block_size.max(2);
+    let budget = (settings.max_pairs_per_record.max(0.0) * t.len() as f64) as u64 + 10_000;
     let per_pass: Vec<(Vec<u64>, PassStats, Vec<CappedBlock>)> = Pass::ALL
         .par_iter()
         .map(|&pass| {
             if pass.is_sorted() {
                 sorted_pass(t, pass, window)
             } else {
-                hashed_pass(t, pass, cap, window)
+                hashed_pass(t, pass, cap, window, budget)
             }
         })
         .collect();
     let total: usize = per_pass.iter().map(|p| p.0.len()).sum();
-    let mut pairs = Vec::with_capacity(total);
+    let mut tagged: Vec<(u64, u16)> = Vec::with_capacity(total);
     let mut passes = Vec::with_capacity(per_pass.len());
     let mut capped = Vec::new();
-    for (p, s, c) in per_pass {
-        pairs.extend_from_slice(&p);
+    for (k, (p, s, c)) in per_pass.into_iter().enumerate() {
+        let bit = 1u16 << k;
+        let window_from = (s.pairs as usize).saturating_sub(s_window_pairs(&s));
+        tagged.extend(
+            p.iter()
+                .enumerate()
+                .map(|(i, &q)| (q, if i >= window_from { bit | NAME_WINDOW_BIT } else { bit })),
+        );
         passes.push(s);
         capped.extend(c);
     }
-    pairs.par_sort_unstable();
-    pairs.dedup();
+    tagged.par_sort_unstable();
+    let mut pairs: Vec<u64> = Vec::with_capacity(tagged.len());
+    let mut sources: Vec<u16> = Vec::with_capacity(tagged.len());
+    for (q, bits) in tagged {
+        match (pairs.last(), sources.last_mut()) {
+            (Some(&last), Some(b)) if last == q => *b |= bits,
+            _ => {
+                pairs.push(q);
+                sources.push(bits);
+            }
+        }
+    }
     capped.sort_by(|x, y| {
         y.size.cmp(&x.size).then(x.pass.cmp(&y.pass)).then(x.key_preview.cmp(&y.key_preview))
     });
     let capped_total = capped.len() as u64;
     capped.truncate(100);
-    Blocked { pairs, passes, capped, capped_total }
+    Blocked { pairs, sources, passes, capped, capped_total }
 }
 
 /// Keys of every record for one pass, as sorted `(key hash, record)` entries.
@@ -375,9 +453,12 @@ fn hashed_pass(
     pass: Pass,
     cap: usize,
     window: usize,
+    pair_budget: u64,
 ) -> (Vec<u64>, PassStats, Vec<CappedBlock>) {
     let entries = hashed_entries(t, pass);
+    let cap = adaptive_cap(&entries, cap, pair_budget);
     let mut pairs = Vec::new();
+    let mut windows = Vec::new();
     let mut stats = PassStats { pass: Some(pass), ..PassStats::default() };
     let mut capped = Vec::new();
     let mut start = 0;
@@ -406,11 +487,46 @@ fn hashed_pass(
             });
             let mut sorted = members;
             sorted.sort_by(|&x, &y| name_order(t, x as usize, y as usize).then(x.cmp(&y)));
-            window_pairs(&sorted, window, &mut pairs);
+            window_pairs(&sorted, window, &mut windows);
         }
     }
+    // Window pairs go last: the caller tags them by position.
+    stats.window_pairs = windows.len() as u64;
+    pairs.extend(windows);
     stats.pairs = pairs.len() as u64;
     (pairs, stats, capped)
+}
+
+/// The largest block size, at most `cap`, such that expanding all blocks up to that size
+/// stays within `budget` pairs: keeps every pass linear in the number of records even when a
+/// key is shared by thousands of small groups (a big apartment building, a common name).
+fn adaptive_cap(entries: &[(u64, u32)], cap: usize, budget: u64) -> usize {
+    let mut sizes: Vec<usize> = Vec::new();
+    let mut start = 0;
+    while start < entries.len() {
+        let key = entries[start].0;
+        let len = entries[start..].iter().take_while(|e| e.0 == key).count();
+        if (2..=cap).contains(&len) {
+            sizes.push(len);
+        }
+        start += len;
+    }
+    sizes.sort_unstable();
+    let mut total = 0u64;
+    let mut fits = cap;
+    let mut k = 0;
+    while k < sizes.len() {
+        let size = sizes[k];
+        let same = sizes[k..].iter().take_while(|&&x| x == size).count() as u64;
+        let pairs = same * (size as u64) * (size as u64 - 1) / 2;
+        if total + pairs > budget {
+            fits = size - 1;
+            break;
+        }
+        total += pairs;
+        k += same as usize;
+    }
+    fits.max(2)
 }
 
 /// Order inside a capped block: surname, first name, birth date.
@@ -468,6 +584,7 @@ fn sorted_pass(
         largest_block: window.min(sorted.len()) as u64,
         pairs: pairs.len() as u64,
         capped_blocks: 0,
+        window_pairs: 0,
     };
     (pairs, stats, Vec::new())
 }

@@ -164,9 +164,13 @@ pub struct DedupeSettings {
     /// Prior probability that two random records match; `None` estimates it with EM.
     pub prior_match_probability: Option<f64>,
     /// Blocks larger than this are not expanded to all pairs: their members are sorted by
-    /// name and only neighbours within `sorted_window` are paired. Default 100.
+    /// name and only neighbours within `sorted_window` are paired. Default 50.
     pub max_block_size: usize,
-    /// Window of the sorted-neighbourhood passes and of capped blocks. Default 5.
+    /// Pair budget of one blocking pass, per record (plus 10 000): when all-pairs expansion of
+    /// a pass's blocks would exceed it, its largest blocks are compared by sorted window
+    /// instead, so that every pass stays linear in the number of records. Default 1.
+    pub max_pairs_per_record: f64,
+    /// Window of the sorted-neighbourhood passes and of capped blocks. Default 3.
     pub sorted_window: usize,
     /// Maximum EM iterations. Default 50.
     pub em_max_iterations: u32,
@@ -200,7 +204,8 @@ impl Default for DedupeSettings {
             match_threshold: 0.9,
             review_threshold: 0.1,
             prior_match_probability: None,
-            max_block_size: 100,
+            max_block_size: 50,
+            max_pairs_per_record: 1.0,
             sorted_window: 3,
             em_max_iterations: 50,
             em_tolerance: 1e-6,
@@ -352,7 +357,7 @@ only neighbours are compared.\n\n\
 placeholder (`000`, `test@test.ru`); it is weak evidence and would cost quadratic time.\n\n\
 ## Example\n500 contacts with the phone `+74951234567`.\n\n\
 ## Fix\nReplace placeholders with empty values; record personal channels where possible.\n\n\
-## Options\n`max_block_size` (default 100), `sorted_window` (default 5).",
+## Options\n`max_block_size` (default 50), `sorted_window` (default 3).",
     },
     RuleMeta {
         code: "DU004",
@@ -418,7 +423,7 @@ const MAX_MULTI: usize = 32;
 #[derive(Clone, Debug)]
 pub(crate) struct Interner {
     arena: String,
-    spans: Vec<(usize, u32)>,
+    spans: Vec<(u32, u32)>,
     by_hash: HashMap<u64, u32>,
 }
 
@@ -444,8 +449,17 @@ impl Interner {
                     if id == u32::MAX {
                         return 0;
                     }
-                    let len = u32::try_from(s.len()).unwrap_or(0);
-                    self.spans.push((self.arena.len(), len));
+                    // Offsets are u32 to halve the span table; beyond 4 GiB of distinct
+                    // text a value is treated as missing rather than overflowing.
+                    let (Ok(start), Ok(len)) =
+                        (u32::try_from(self.arena.len()), u32::try_from(s.len()))
+                    else {
+                        return 0;
+                    };
+                    if start.checked_add(len).is_none() {
+                        return 0;
+                    }
+                    self.spans.push((start, len));
                     self.arena.push_str(s);
                     self.by_hash.insert(h, id);
                     return id;
@@ -456,7 +470,9 @@ impl Interner {
 
     pub(crate) fn get(&self, id: u32) -> &str {
         match self.spans.get(id as usize) {
-            Some(&(start, len)) => self.arena.get(start..start + len as usize).unwrap_or(""),
+            Some(&(start, len)) => {
+                self.arena.get(start as usize..(start + len) as usize).unwrap_or("")
+            }
             None => "",
         }
     }
@@ -517,7 +533,8 @@ impl MultiCol {
 #[derive(Clone, Debug, Default)]
 pub struct EntityTable {
     source: Vec<u32>,
-    cols: [Vec<u32>; N_COLS],
+    // Row-major: one record's ids share a cache line (comparisons jump between records).
+    rows: Vec<[u32; N_COLS]>,
     interners: [Interner; N_COLS],
     gender: Vec<u8>,
     birth: Vec<u32>,
@@ -559,10 +576,11 @@ impl EntityTable {
             &e.inn,
             &e.company,
         ];
-        for ((col, interner), v) in self.cols.iter_mut().zip(self.interners.iter_mut()).zip(values)
-        {
-            col.push(interner.intern(v.trim()));
+        let mut row = [0u32; N_COLS];
+        for ((slot, interner), v) in row.iter_mut().zip(self.interners.iter_mut()).zip(values) {
+            *slot = interner.intern(v.trim());
         }
+        self.rows.push(row);
         self.gender.push(match e.gender {
             None => 0,
             Some(Gender::Male) => 1,
@@ -590,7 +608,7 @@ impl EntityTable {
     }
 
     pub(crate) fn id(&self, c: Col, i: usize) -> u32 {
-        self.cols[c as usize].get(i).copied().unwrap_or(0)
+        self.rows.get(i).map_or(0, |r| r[c as usize])
     }
 
     pub(crate) fn s(&self, c: Col, i: usize) -> &str {
@@ -634,7 +652,7 @@ impl TermCounts {
     pub(crate) fn of(t: &EntityTable) -> TermCounts {
         let cols: [Vec<u32>; N_COLS] = std::array::from_fn(|c| {
             let mut v = vec![0u32; t.interners[c].len()];
-            for &id in &t.cols[c] {
+            for id in t.rows.iter().map(|r| r[c]) {
                 if id != 0
                     && let Some(x) = v.get_mut(id as usize)
                 {
@@ -729,7 +747,7 @@ pub fn dedupe_table(table: &EntityTable, settings: &DedupeSettings) -> DedupeRes
 
     // 1. Blocking.
     let blocked = block::candidate_pairs(table, settings);
-    let pairs = blocked.pairs;
+    let pairs = &blocked.pairs;
 
     // 2. Comparison levels of every candidate pair.
     let levels: Vec<u64> = pairs
@@ -740,41 +758,50 @@ pub fn dedupe_table(table: &EntityTable, settings: &DedupeSettings) -> DedupeRes
         })
         .collect();
 
-    // 3. Model: u from counts + random sample, m by EM over the candidates.
-    let (model, sample) = score::estimate(table, &counts, &levels, settings);
+    // 3. Model: u from counts + random sample, m by EM over the candidates, ignoring in each
+    //    pair the fields that blocking made it agree on.
+    let training: Vec<u64> = levels
+        .par_iter()
+        .zip(blocked.sources.par_iter())
+        .map(|(&lv, &src)| lv & block::training_mask(src))
+        .collect();
+    let (model, sample) = score::estimate(table, &counts, &training, settings);
+    drop(training);
 
-    // 4. Scores.
-    let scored: Vec<(f64, Option<Veto>)> = pairs
+    // 4. Scores; only pairs at or above the review threshold are kept.
+    let kept: Vec<ScoredPair> = pairs
         .par_iter()
         .zip(levels.par_iter())
-        .map(|(&p, &lv)| {
+        .filter_map(|(&p, &lv)| {
             let (a, b) = block::unpack_pair(p);
             let lv = compare::unpack(lv);
-            let total = model.total_weight(&model.field_weights(
+            let weight = model.total_weight(&model.field_weights(
                 table,
                 &score::Tf::Table(&counts),
                 a,
                 b,
                 &lv,
             ));
-            (total, model.veto(&lv))
+            let probability = score::probability(weight);
+            (probability >= settings.review_threshold).then(|| ScoredPair {
+                a: a as u32,
+                b: b as u32,
+                weight,
+                probability,
+                veto: model.veto(&lv),
+            })
         })
         .collect();
+    drop(levels);
 
     let mut matched = Vec::new();
     let mut review = Vec::new();
     let mut vetoed = 0u64;
-    for (&p, &(weight, veto)) in pairs.iter().zip(&scored) {
-        let probability = score::probability(weight);
-        if probability < settings.review_threshold {
-            continue;
-        }
-        let (a, b) = block::unpack_pair(p);
-        let sp = ScoredPair { a: a as u32, b: b as u32, weight, probability, veto };
-        if probability >= settings.match_threshold && veto.is_none() {
+    for sp in kept {
+        if sp.probability >= settings.match_threshold && sp.veto.is_none() {
             matched.push(sp);
         } else {
-            if probability >= settings.match_threshold {
+            if sp.probability >= settings.match_threshold {
                 vetoed += 1;
             }
             review.push(sp);
