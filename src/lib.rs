@@ -3,6 +3,7 @@
 //! The pipeline is `input → normalize → dedupe → rules → report`; [`pipeline`] runs it.
 //! The five types you need: [`pipeline::RunConfig`], [`pipeline::Analysis`],
 //! [`finding::Finding`], [`report::model::Report`] and [`roles::ColumnMap`].
+pub mod dedupe;
 pub mod error;
 pub mod finding;
 pub mod input;

@@ -1,0 +1,788 @@
+//! Graded field comparisons: one agreement level per [`Field`] for a pair of records.
+//!
+//! Level 0 is always `missing` (one side empty: no evidence either way) and level 1 the exact
+//! agreement; the last level is `different`. Between them lie field-specific levels (nickname,
+//! close spelling, day↔month swap…). Names are compared order-insensitively: a record with
+//! given name and surname swapped is compared crosswise when that agrees better.
+
+use serde::Serialize;
+
+use super::{BirthDate, Col, EntityTable, Interner};
+
+/// Number of compared fields.
+pub const N_FIELDS: usize = 15;
+
+/// A compared field; each has its own list of agreement levels ([`Field::level_names`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    /// First name (with nickname equivalence via the canonical key).
+    Given,
+    /// Surname.
+    Surname,
+    /// Patronymic.
+    Patronymic,
+    /// Gender.
+    Gender,
+    /// Birth date.
+    BirthDate,
+    /// Phones (set overlap).
+    Phone,
+    /// Emails (set overlap).
+    Email,
+    /// House number.
+    StreetNumber,
+    /// Street line(s).
+    Address,
+    /// City or suburb.
+    Locality,
+    /// Postal code.
+    Postcode,
+    /// Region or state.
+    Region,
+    /// Personal identifier.
+    NationalId,
+    /// INN.
+    Inn,
+    /// Company name.
+    Company,
+}
+
+/// Level 0 of every field: one side is empty.
+pub const MISSING: u8 = 0;
+/// Level 1 of every field: exact agreement.
+pub const EXACT: u8 = 1;
+
+/// Named levels of the fields with more than exact/different.
+pub mod level {
+    /// Given: canonical (nickname-resolved) keys agree.
+    pub const GIVEN_NICKNAME: u8 = 2;
+    /// Given: one typo or Jaro-Winkler ≥ 0.92.
+    pub const GIVEN_CLOSE: u8 = 3;
+    /// Given: Jaro-Winkler ≥ 0.8, a shared token, or an initial consistent with the name.
+    pub const GIVEN_SIMILAR: u8 = 4;
+    /// Given: clearly different.
+    pub const GIVEN_DIFFERENT: u8 = 5;
+    /// Surname: one typo, Jaro-Winkler ≥ 0.92, or equal without spaces/hyphens.
+    pub const SURNAME_CLOSE: u8 = 2;
+    /// Surname: Jaro-Winkler ≥ 0.8 or a shared token (double-barrelled names).
+    pub const SURNAME_SIMILAR: u8 = 3;
+    /// Surname: clearly different.
+    pub const SURNAME_DIFFERENT: u8 = 4;
+    /// Patronymic: close spelling or a consistent initial.
+    pub const PATRONYMIC_CLOSE: u8 = 2;
+    /// Patronymic: clearly different.
+    pub const PATRONYMIC_DIFFERENT: u8 = 3;
+    /// Birth date: day and month swapped.
+    pub const DATE_SWAPPED: u8 = 2;
+    /// Birth date: one part differs, one digit typo, or consistent partial dates.
+    pub const DATE_TYPO: u8 = 3;
+    /// Birth date: clearly different.
+    pub const DATE_DIFFERENT: u8 = 4;
+    /// National id (and other codes): one edit apart.
+    pub const ID_CLOSE: u8 = 2;
+    /// Address: close spelling or the same tokens in another order.
+    pub const ADDRESS_CLOSE: u8 = 2;
+    /// Address: at least half of the tokens agree.
+    pub const ADDRESS_PARTIAL: u8 = 3;
+}
+
+impl Field {
+    /// All fields in comparison order.
+    pub const ALL: [Field; N_FIELDS] = [
+        Field::Given,
+        Field::Surname,
+        Field::Patronymic,
+        Field::Gender,
+        Field::BirthDate,
+        Field::Phone,
+        Field::Email,
+        Field::StreetNumber,
+        Field::Address,
+        Field::Locality,
+        Field::Postcode,
+        Field::Region,
+        Field::NationalId,
+        Field::Inn,
+        Field::Company,
+    ];
+
+    /// Snake-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Given => "given",
+            Field::Surname => "surname",
+            Field::Patronymic => "patronymic",
+            Field::Gender => "gender",
+            Field::BirthDate => "birth_date",
+            Field::Phone => "phone",
+            Field::Email => "email",
+            Field::StreetNumber => "street_number",
+            Field::Address => "address",
+            Field::Locality => "locality",
+            Field::Postcode => "postcode",
+            Field::Region => "region",
+            Field::NationalId => "national_id",
+            Field::Inn => "inn",
+            Field::Company => "company",
+        }
+    }
+
+    /// Names of the agreement levels, indexed by level.
+    pub fn level_names(self) -> &'static [&'static str] {
+        match self {
+            Field::Given => &["missing", "exact", "nickname", "close", "similar", "different"],
+            Field::Surname => &["missing", "exact", "close", "similar", "different"],
+            Field::BirthDate => &["missing", "exact", "day_month_swapped", "typo", "different"],
+            Field::Address => &["missing", "exact", "close", "partial", "different"],
+            Field::Gender | Field::Region | Field::Inn => &["missing", "exact", "different"],
+            Field::Patronymic
+            | Field::Phone
+            | Field::Email
+            | Field::StreetNumber
+            | Field::Locality
+            | Field::Postcode
+            | Field::NationalId
+            | Field::Company => &["missing", "exact", "close", "different"],
+        }
+    }
+
+    /// Name of one level (`"?"` if out of range).
+    pub fn level_name(self, level: u8) -> &'static str {
+        self.level_names().get(level as usize).copied().unwrap_or("?")
+    }
+
+    /// Number of levels including `missing`.
+    pub fn n_levels(self) -> usize {
+        self.level_names().len()
+    }
+
+    /// The `different` level.
+    pub fn different(self) -> u8 {
+        (self.n_levels() - 1) as u8
+    }
+}
+
+/// Agreement level per field, in [`Field::ALL`] order.
+pub type Levels = [u8; N_FIELDS];
+
+/// Packs levels into 4 bits each.
+pub(crate) fn pack(l: &Levels) -> u64 {
+    l.iter().enumerate().fold(0u64, |acc, (k, &v)| acc | (u64::from(v & 0xf) << (4 * k)))
+}
+
+/// Inverse of [`pack`].
+pub(crate) fn unpack(p: u64) -> Levels {
+    std::array::from_fn(|k| ((p >> (4 * k)) & 0xf) as u8)
+}
+
+/// Levels of one pair plus whether the names were compared crosswise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Comparison {
+    pub(crate) levels: Levels,
+    pub(crate) names_swapped: bool,
+}
+
+/// Compares records `a` and `b` of the table.
+pub(crate) fn compare(t: &EntityTable, a: usize, b: usize) -> Comparison {
+    let mut l = [MISSING; N_FIELDS];
+    let (ga, gca, sa) = (t.s(Col::Given, a), t.s(Col::GivenCanonical, a), t.s(Col::Surname, a));
+    let (gb, gcb, sb) = (t.s(Col::Given, b), t.s(Col::GivenCanonical, b), t.s(Col::Surname, b));
+    let straight = (given_level(ga, gca, gb, gcb), surname_level(sa, sb));
+    let mut names_swapped = false;
+    let mut names = straight;
+    let first =
+        |x: &str, y: &str| x.bytes().next().is_some() && x.bytes().next() == y.bytes().next();
+    let weak = name_quality(straight) < name_quality((level::GIVEN_CLOSE, level::SURNAME_CLOSE));
+    if weak && (first(ga, sb) || first(sa, gb)) {
+        // Crosswise: a's given against b's surname and the other way round.
+        let crossed = (given_level(ga, ga, sb, sb), surname_level(sa, gb));
+        if name_quality(crossed) > name_quality(straight) {
+            names = crossed;
+            names_swapped = true;
+        }
+    }
+    l[Field::Given as usize] = names.0;
+    l[Field::Surname as usize] = names.1;
+    l[Field::Patronymic as usize] =
+        patronymic_level(t.s(Col::Patronymic, a), t.s(Col::Patronymic, b));
+    l[Field::Gender as usize] = gender_level(t.gender(a), t.gender(b));
+    l[Field::BirthDate as usize] = date_level(t.birth(a), t.birth(b));
+    l[Field::Phone as usize] = phone_level(&t.phones.interner, t.phones.of(a), t.phones.of(b));
+    l[Field::Email as usize] = email_level(&t.emails.interner, t.emails.of(a), t.emails.of(b));
+    l[Field::StreetNumber as usize] =
+        code_level(t.s(Col::StreetNumber, a), t.s(Col::StreetNumber, b));
+    l[Field::Address as usize] = address_level(t.s(Col::Address, a), t.s(Col::Address, b));
+    l[Field::Locality as usize] = text_level(t.s(Col::Locality, a), t.s(Col::Locality, b));
+    l[Field::Postcode as usize] = code_level(t.s(Col::Postcode, a), t.s(Col::Postcode, b));
+    l[Field::Region as usize] = exact_level(t.s(Col::Region, a), t.s(Col::Region, b));
+    l[Field::NationalId as usize] = code_level(t.s(Col::NationalId, a), t.s(Col::NationalId, b));
+    l[Field::Inn as usize] = exact_level(t.s(Col::Inn, a), t.s(Col::Inn, b));
+    l[Field::Company as usize] = text_level(t.s(Col::Company, a), t.s(Col::Company, b));
+    Comparison { levels: l, names_swapped }
+}
+
+/// How good a (given, surname) level pair is, to choose between straight and crosswise.
+fn name_quality((g, s): (u8, u8)) -> u8 {
+    let gq = match g {
+        EXACT => 5,
+        level::GIVEN_NICKNAME => 4,
+        level::GIVEN_CLOSE => 3,
+        level::GIVEN_SIMILAR => 2,
+        _ => 0,
+    };
+    let sq = match s {
+        EXACT => 5,
+        level::SURNAME_CLOSE => 3,
+        level::SURNAME_SIMILAR => 2,
+        _ => 0,
+    };
+    gq + sq
+}
+
+/// First names: exact / nickname (canonical keys equal) / close / similar / different.
+pub fn given_level(a: &str, a_canonical: &str, b: &str, b_canonical: &str) -> u8 {
+    if a.is_empty() || b.is_empty() {
+        return MISSING;
+    }
+    if a == b {
+        return EXACT;
+    }
+    let ca = if a_canonical.is_empty() { a } else { a_canonical };
+    let cb = if b_canonical.is_empty() { b } else { b_canonical };
+    if ca == cb {
+        return level::GIVEN_NICKNAME;
+    }
+    let jw = jaro_winkler(a, b);
+    if is_close(a, b, jw) {
+        level::GIVEN_CLOSE
+    } else if is_similar(a, b, jw) || initial_consistent(a, b) {
+        level::GIVEN_SIMILAR
+    } else {
+        level::GIVEN_DIFFERENT
+    }
+}
+
+/// Surnames: exact / close / similar / different.
+pub fn surname_level(a: &str, b: &str) -> u8 {
+    if a.is_empty() || b.is_empty() {
+        return MISSING;
+    }
+    let jw = if a == b { 1.0 } else { jaro_winkler(a, b) };
+    if a == b {
+        EXACT
+    } else if is_close(a, b, jw) {
+        level::SURNAME_CLOSE
+    } else if is_similar(a, b, jw) {
+        level::SURNAME_SIMILAR
+    } else {
+        level::SURNAME_DIFFERENT
+    }
+}
+
+/// Patronymics: exact / close (typo or initial) / different.
+pub fn patronymic_level(a: &str, b: &str) -> u8 {
+    if a.is_empty() || b.is_empty() {
+        return MISSING;
+    }
+    if a == b {
+        EXACT
+    } else if is_close(a, b, jaro_winkler(a, b)) || initial_consistent(a, b) {
+        level::PATRONYMIC_CLOSE
+    } else {
+        level::PATRONYMIC_DIFFERENT
+    }
+}
+
+/// Gender codes (0 = unknown): same / different.
+pub fn gender_level(a: u8, b: u8) -> u8 {
+    match (a, b) {
+        (0, _) | (_, 0) => MISSING,
+        _ if a == b => EXACT,
+        _ => 2,
+    }
+}
+
+/// Birth dates: exact / day↔month swapped / typo (one part or one digit off, or consistent
+/// partial dates) / different.
+pub fn date_level(a: Option<BirthDate>, b: Option<BirthDate>) -> u8 {
+    let (Some(a), Some(b)) = (a, b) else { return MISSING };
+    if a.is_unknown() || b.is_unknown() {
+        return MISSING;
+    }
+    if a == b {
+        return EXACT;
+    }
+    let complete = |d: BirthDate| d.year != 0 && d.month != 0 && d.day != 0;
+    if complete(a) && complete(b) {
+        if a.year == b.year && a.month == b.day && a.day == b.month {
+            return level::DATE_SWAPPED;
+        }
+        let agree =
+            u8::from(a.year == b.year) + u8::from(a.month == b.month) + u8::from(a.day == b.day);
+        let digits = |d: BirthDate| {
+            let mut s = [0u8; 8];
+            let y = d.year.min(9999);
+            for (k, v) in [y / 1000, (y / 100) % 10, (y / 10) % 10, y % 10].iter().enumerate() {
+                s[k] = *v as u8;
+            }
+            s[4] = d.month / 10 % 10;
+            s[5] = d.month % 10;
+            s[6] = d.day / 10 % 10;
+            s[7] = d.day % 10;
+            s
+        };
+        if agree == 2 || within_one_edit(&digits(a), &digits(b)) {
+            level::DATE_TYPO
+        } else {
+            level::DATE_DIFFERENT
+        }
+    } else {
+        // Partial dates: consistent when every part known on both sides agrees.
+        let part = |x: u16, y: u16| x == 0 || y == 0 || x == y;
+        if part(a.year, b.year)
+            && part(a.month.into(), b.month.into())
+            && part(a.day.into(), b.day.into())
+        {
+            level::DATE_TYPO
+        } else {
+            level::DATE_DIFFERENT
+        }
+    }
+}
+
+/// Phone sets (sorted interned ids): shared / close (one digit off, ≥ 7 digits) / different.
+pub(crate) fn phone_level(strs: &Interner, a: &[u32], b: &[u32]) -> u8 {
+    if a.is_empty() || b.is_empty() {
+        return MISSING;
+    }
+    if sorted_intersect(a, b) {
+        return EXACT;
+    }
+    for &x in a {
+        for &y in b {
+            let (x, y) = (strs.get(x), strs.get(y));
+            if x.len() >= 7 && y.len() >= 7 && within_one_edit_str(x, y) {
+                return 2;
+            }
+        }
+    }
+    3
+}
+
+/// Local parts too generic to suggest the same person across domains.
+const ROLE_LOCAL_PARTS: &[&str] = &[
+    "admin", "billing", "booking", "contact", "contacts", "hello", "info", "mail", "manager",
+    "office", "order", "orders", "sales", "support", "zakaz",
+];
+
+/// Email key sets: shared / close (one typo, or the same personal local part) / different.
+pub(crate) fn email_level(strs: &Interner, a: &[u32], b: &[u32]) -> u8 {
+    if a.is_empty() || b.is_empty() {
+        return MISSING;
+    }
+    if sorted_intersect(a, b) {
+        return EXACT;
+    }
+    for &x in a {
+        for &y in b {
+            let (x, y) = (strs.get(x), strs.get(y));
+            let (lx, dx) = x.rsplit_once('@').unwrap_or((x, ""));
+            let (ly, dy) = y.rsplit_once('@').unwrap_or((y, ""));
+            let personal = lx.chars().count() >= 5 && !ROLE_LOCAL_PARTS.contains(&lx);
+            // Same personal local part at another (or typo'd) domain, or a typo in the local part.
+            if (lx == ly && personal) || (dx == dy && personal && within_one_edit_str(lx, ly)) {
+                return 2;
+            }
+        }
+    }
+    3
+}
+
+/// Short codes (postcode, house number, id): exact / one edit / different.
+pub fn code_level(a: &str, b: &str) -> u8 {
+    if a.is_empty() || b.is_empty() {
+        return MISSING;
+    }
+    if a == b {
+        EXACT
+    } else if within_one_edit_str(a, b) {
+        2
+    } else {
+        3
+    }
+}
+
+/// Short texts (locality, company): exact / close / different.
+pub fn text_level(a: &str, b: &str) -> u8 {
+    if a.is_empty() || b.is_empty() {
+        return MISSING;
+    }
+    if a == b {
+        EXACT
+    } else if is_close(a, b, jaro_winkler(a, b)) || tokens_equal_unordered(a, b) {
+        2
+    } else {
+        3
+    }
+}
+
+/// Exact-only fields: exact / different.
+pub fn exact_level(a: &str, b: &str) -> u8 {
+    if a.is_empty() || b.is_empty() {
+        MISSING
+    } else if a == b {
+        EXACT
+    } else {
+        2
+    }
+}
+
+/// Street lines: exact / close / partial (half the tokens agree) / different.
+pub fn address_level(a: &str, b: &str) -> u8 {
+    if a.is_empty() || b.is_empty() {
+        return MISSING;
+    }
+    if a == b {
+        return EXACT;
+    }
+    // Jaro-Winkler ≥ 0.92 on long strings needs a shared start and similar lengths: test
+    // that first, since comparing long strings dominates the cost of random pairs.
+    let plausible = a.as_bytes().first() == b.as_bytes().first()
+        && a.len().min(b.len()) * 5 >= a.len().max(b.len()) * 4;
+    if squashed_equal(a, b)
+        || tokens_equal_unordered(a, b)
+        || (plausible && jaro_winkler(a, b) >= 0.92)
+    {
+        return level::ADDRESS_CLOSE;
+    }
+    let (ta, na) = tokens(a);
+    let (tb, nb) = tokens(b);
+    let (short, long) = if na <= nb { (&ta[..na], &tb[..nb]) } else { (&tb[..nb], &ta[..na]) };
+    let total = short.len();
+    let agreeing = short
+        .iter()
+        .filter(|t| long.iter().any(|u| *t == u || (t.len() >= 4 && within_one_edit_str(t, u))))
+        .count();
+    if agreeing > 0 && agreeing * 2 >= total { level::ADDRESS_PARTIAL } else { 4 }
+}
+
+// ---------------------------------------------------------------------------------------------
+// String similarity helpers.
+
+/// One typo apart (needs ≥ 3 characters), equal ignoring spaces/hyphens, or Jaro-Winkler
+/// (`jw`, already computed) ≥ 0.92.
+fn is_close(a: &str, b: &str, jw: f64) -> bool {
+    jw >= 0.92 || (a.len().min(b.len()) >= 3 && within_one_edit_str(a, b)) || squashed_equal(a, b)
+}
+
+/// Jaro-Winkler (`jw`) ≥ 0.8 or a shared token of ≥ 2 characters.
+fn is_similar(a: &str, b: &str, jw: f64) -> bool {
+    jw >= 0.8
+        || (has_separator(a) || has_separator(b))
+            && a.split([' ', '-']).any(|t| t.len() >= 2 && b.split([' ', '-']).any(|u| u == t))
+}
+
+fn has_separator(s: &str) -> bool {
+    s.bytes().any(|c| matches!(c, b' ' | b'-' | b'.' | b'\''))
+}
+
+/// Jaro-Winkler similarity (as `strsim::jaro_winkler`), allocation-free for ASCII strings of
+/// up to 64 bytes, which is nearly every match key.
+pub fn jaro_winkler(a: &str, b: &str) -> f64 {
+    if !(a.is_ascii() && b.is_ascii() && a.len() <= 64 && b.len() <= 64) {
+        return strsim::jaro_winkler(a, b);
+    }
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let sim = jaro_ascii(a, b);
+    if sim > 0.7 {
+        let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count();
+        sim + 0.1 * prefix as f64 * (1.0 - sim)
+    } else {
+        sim
+    }
+}
+
+/// Jaro similarity of byte strings of at most 64 bytes (matched flags in `u64` masks).
+fn jaro_ascii(a: &[u8], b: &[u8]) -> f64 {
+    let (la, lb) = (a.len(), b.len());
+    if la == 0 && lb == 0 {
+        return 1.0;
+    }
+    if la == 0 || lb == 0 {
+        return 0.0;
+    }
+    let range = (la.max(lb) / 2).saturating_sub(1);
+    let (mut a_flags, mut b_flags) = (0u64, 0u64);
+    let mut matches = 0usize;
+    for (i, &ca) in a.iter().enumerate() {
+        let lo = i.saturating_sub(range);
+        let hi = (i + range + 1).min(lb);
+        for j in lo..hi {
+            if b_flags & (1 << j) == 0 && b.get(j) == Some(&ca) {
+                a_flags |= 1 << i;
+                b_flags |= 1 << j;
+                matches += 1;
+                break;
+            }
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    let mut transpositions = 0usize;
+    let mut rest = b_flags;
+    for (i, &ca) in a.iter().enumerate() {
+        if a_flags & (1 << i) != 0 {
+            let j = rest.trailing_zeros() as usize;
+            rest &= rest.wrapping_sub(1);
+            if b.get(j) != Some(&ca) {
+                transpositions += 1;
+            }
+        }
+    }
+    let m = matches as f64;
+    (m / la as f64 + m / lb as f64 + (matches - transpositions / 2) as f64 / m) / 3.0
+}
+
+/// One side is an initial (`i`, `i.`) of the other.
+fn initial_consistent(a: &str, b: &str) -> bool {
+    let initial = |s: &str| {
+        let t = s.trim_end_matches('.');
+        let mut c = t.chars();
+        match (c.next(), c.next()) {
+            (Some(ch), None) => Some(ch),
+            _ => None,
+        }
+    };
+    match (initial(a), initial(b)) {
+        (Some(x), None) => b.starts_with(x),
+        (None, Some(y)) => a.starts_with(y),
+        _ => false,
+    }
+}
+
+/// Equal once spaces, hyphens and dots are removed (`pridhamstreet` = `pridham street`).
+fn squashed_equal(a: &str, b: &str) -> bool {
+    if !has_separator(a) && !has_separator(b) {
+        return a == b;
+    }
+    let keep = |c: &char| !matches!(c, ' ' | '-' | '.' | '\'');
+    a.chars().filter(keep).eq(b.chars().filter(keep))
+}
+
+/// Up to 12 whitespace-separated tokens, without allocating.
+fn tokens(s: &str) -> ([&str; 12], usize) {
+    let mut out = [""; 12];
+    let mut n = 0;
+    for (slot, t) in out.iter_mut().zip(s.split_whitespace()) {
+        *slot = t;
+        n += 1;
+    }
+    (out, n)
+}
+
+/// Same multiset of whitespace tokens in another order.
+fn tokens_equal_unordered(a: &str, b: &str) -> bool {
+    if a.len() != b.len() || !a.contains(' ') || !b.contains(' ') {
+        return false;
+    }
+    let mut ta: Vec<&str> = a.split_whitespace().collect();
+    let mut tb: Vec<&str> = b.split_whitespace().collect();
+    if ta.len() != tb.len() || ta.len() < 2 {
+        return false;
+    }
+    ta.sort_unstable();
+    tb.sort_unstable();
+    ta == tb
+}
+
+fn sorted_intersect(a: &[u32], b: &[u32]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
+        match x.cmp(&y) {
+            std::cmp::Ordering::Equal => return true,
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+        }
+    }
+    false
+}
+
+/// Optimal-string-alignment distance ≤ 1 on characters (substitution, insertion, deletion or
+/// adjacent transposition), without allocating for ASCII.
+pub fn within_one_edit_str(a: &str, b: &str) -> bool {
+    // One edit changes the length by at most one character, i.e. four bytes.
+    if a.len().abs_diff(b.len()) > 4 {
+        return false;
+    }
+    if a.is_ascii() && b.is_ascii() {
+        within_one_edit(a.as_bytes(), b.as_bytes())
+    } else {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        within_one_edit(&a, &b)
+    }
+}
+
+/// OSA distance ≤ 1 on any slices.
+pub(crate) fn within_one_edit<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+    let (la, lb) = (a.len(), b.len());
+    if la.abs_diff(lb) > 1 {
+        return false;
+    }
+    let p = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (ra, rb) = (a.get(p..).unwrap_or(&[]), b.get(p..).unwrap_or(&[]));
+    if la == lb {
+        if ra.is_empty() {
+            return true;
+        }
+        ra.get(1..) == rb.get(1..)
+            || (ra.len() >= 2
+                && ra.first() == rb.get(1)
+                && ra.get(1) == rb.first()
+                && ra.get(2..) == rb.get(2..))
+    } else if la < lb {
+        Some(ra) == rb.get(1..)
+    } else {
+        ra.get(1..) == Some(rb)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_edit() {
+        for (a, b, want) in [
+            ("", "", true),
+            ("abc", "abc", true),
+            ("abc", "abd", true),
+            ("abc", "acb", true),
+            ("abc", "ab", true),
+            ("abc", "xabc", true),
+            ("abc", "cba", false),
+            ("abcd", "ab", false),
+            ("ивнов", "иванов", true),
+            ("1804974", "1804947", true),
+            ("1804974", "1840947", false),
+        ] {
+            assert_eq!(within_one_edit_str(a, b), want, "{a} vs {b}");
+            assert_eq!(within_one_edit_str(b, a), want, "{b} vs {a}");
+        }
+    }
+
+    #[test]
+    fn given_levels() {
+        for (a, ca, b, cb, want) in [
+            ("ivan", "ivan", "", "", MISSING),
+            ("ivan", "ivan", "ivan", "ivan", EXACT),
+            ("sasha", "aleksandr", "aleksandr", "aleksandr", level::GIVEN_NICKNAME),
+            ("aleksandr", "aleksandr", "aleksander", "aleksander", level::GIVEN_CLOSE),
+            ("madeline", "", "madelnie", "", level::GIVEN_CLOSE),
+            ("elk i", "", "elki", "", level::GIVEN_CLOSE),
+            ("i", "", "ivan", "", level::GIVEN_SIMILAR),
+            ("anna maria", "", "maria", "", level::GIVEN_SIMILAR),
+            ("ivan", "ivan", "olga", "olga", level::GIVEN_DIFFERENT),
+        ] {
+            assert_eq!(given_level(a, ca, b, cb), want, "{a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn surname_and_patronymic_levels() {
+        assert_eq!(surname_level("ivanov", "ivanov"), EXACT);
+        assert_eq!(surname_level("ivanov", "ivanova"), level::SURNAME_CLOSE);
+        assert_eq!(surname_level("mccarthy", "mc carthy"), level::SURNAME_CLOSE);
+        assert_eq!(surname_level("rimsky-korsakov", "korsakov"), level::SURNAME_SIMILAR);
+        assert_eq!(surname_level("ivanov", "smith"), level::SURNAME_DIFFERENT);
+        assert_eq!(surname_level("", "smith"), MISSING);
+        assert_eq!(patronymic_level("petrovich", "petrovich"), EXACT);
+        assert_eq!(patronymic_level("p", "petrovich"), level::PATRONYMIC_CLOSE);
+        assert_eq!(patronymic_level("petrovich", "sergeevich"), level::PATRONYMIC_DIFFERENT);
+    }
+
+    #[test]
+    fn date_levels() {
+        let d = |y, m, dd| Some(BirthDate::new(y, m, dd));
+        for (a, b, want) in [
+            (d(1980, 3, 4), None, MISSING),
+            (d(1980, 3, 4), d(1980, 3, 4), EXACT),
+            (d(1980, 3, 4), d(1980, 4, 3), level::DATE_SWAPPED),
+            (d(1980, 3, 4), d(1980, 3, 14), level::DATE_TYPO),
+            (d(1980, 3, 4), d(1908, 3, 4), level::DATE_TYPO),
+            (d(1980, 3, 4), d(1980, 0, 0), level::DATE_TYPO),
+            (d(1980, 3, 4), d(1981, 0, 0), level::DATE_DIFFERENT),
+            (d(1980, 3, 4), d(1975, 11, 23), level::DATE_DIFFERENT),
+        ] {
+            assert_eq!(date_level(a, b), want, "{a:?} vs {b:?}");
+        }
+    }
+
+    #[test]
+    fn code_text_address_levels() {
+        assert_eq!(code_level("2119", "2119"), EXACT);
+        assert_eq!(code_level("2119", "2191"), 2);
+        assert_eq!(code_level("2119", "3165"), 3);
+        assert_eq!(text_level("north ryde", "ryde north"), 2);
+        assert_eq!(text_level("cleveland", "clevelnad"), 2);
+        assert_eq!(text_level("cleveland", "marsden"), 3);
+        assert_eq!(exact_level("nsw", "vic"), 2);
+        assert_eq!(exact_level("", "vic"), MISSING);
+        assert_eq!(address_level("pridham street milton", "pridhamstreet milton"), 2);
+        assert_eq!(address_level("wallaby place delmar", "wallaby place"), 3);
+        assert_eq!(address_level("wallaby place delmar", "hoseason street lakefront"), 4);
+    }
+
+    #[test]
+    fn multi_levels() {
+        let mut strs = Interner::default();
+        let p1 = strs.intern("+79161234567");
+        let p2 = strs.intern("+79161234568");
+        let p3 = strs.intern("+74951112233");
+        assert_eq!(phone_level(&strs, &[p1], &[]), MISSING);
+        assert_eq!(phone_level(&strs, &[p1, p3], &[p3]), EXACT);
+        assert_eq!(phone_level(&strs, &[p1], &[p2]), 2);
+        assert_eq!(phone_level(&strs, &[p1], &[p3]), 3);
+        let e1 = strs.intern("ivan.petrov@mail.ru");
+        let e2 = strs.intern("ivan.petrov@gmail.com");
+        let e3 = strs.intern("info@a.ru");
+        let e4 = strs.intern("info@b.ru");
+        assert_eq!(email_level(&strs, &[e1], &[e1]), EXACT);
+        assert_eq!(email_level(&strs, &[e1], &[e2]), 2);
+        assert_eq!(email_level(&strs, &[e3], &[e4]), 3);
+    }
+
+    #[test]
+    fn jaro_winkler_agrees_with_strsim() {
+        for (a, b) in [
+            ("martha", "marhta"),
+            ("dwayne", "duane"),
+            ("dixon", "dicksonx"),
+            ("", ""),
+            ("a", ""),
+            ("abc", "abc"),
+            ("pridham street milton", "pridhamstreet milton"),
+            ("иванов", "иваноф"),
+            ("jellyfish", "smellyfish"),
+        ] {
+            assert!((jaro_winkler(a, b) - strsim::jaro_winkler(a, b)).abs() < 1e-12, "{a} {b}");
+        }
+    }
+
+    #[test]
+    fn pack_roundtrip() {
+        let l: Levels = std::array::from_fn(|k| (k % 6) as u8);
+        assert_eq!(unpack(pack(&l)), l);
+    }
+
+    #[test]
+    fn level_names_end_with_different() {
+        for f in Field::ALL {
+            assert_eq!(f.level_names()[0], "missing");
+            assert_eq!(f.level_name(f.different()), "different");
+            assert!(f.n_levels() <= 16);
+        }
+    }
+}
