@@ -26,6 +26,8 @@ use crate::rules::checks::{
 use crate::rules::gate::{self, Verdict};
 use std::sync::Arc;
 
+use crate::dedupe::{self, DedupeResult, DedupeSettings};
+
 /// Everything a run needs, resolved and validated by the caller.
 #[derive(Debug, Clone)]
 pub struct RunConfig {
@@ -45,6 +47,8 @@ pub struct RunConfig {
     pub suppress: Vec<PathBuf>,
     /// Contact log for the contact-frequency rule (client id or phone/email, channel, timestamp).
     pub contacts_log: Option<PathBuf>,
+    /// Find duplicate clients and merge each cluster into one golden record.
+    pub dedupe: bool,
 }
 
 impl RunConfig {
@@ -65,6 +69,7 @@ impl RunConfig {
             rules,
             suppress: Vec::new(),
             contacts_log: None,
+            dedupe: true,
         }
     }
 }
@@ -78,6 +83,8 @@ pub struct Analysis {
     pub columns: ColumnMap,
     /// Normalized rows, parallel to `input.rows`.
     pub normalized: Vec<NormalizedRow>,
+    /// Duplicate clusters, when deduplication ran.
+    pub dedupe: Option<DedupeResult>,
     /// Lifecycle segment per row, parallel to `input.rows`.
     pub segments: Vec<Segment>,
     /// Whether each row may be contacted by email, SMS and call, parallel to `input.rows`.
@@ -153,7 +160,19 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
     drop(user_rules);
 
     // Domain checks (completeness, lifecycle, consent, business rules) on normalized rows.
-    let clusters: Vec<Option<u32>> = vec![None; normalized.len()];
+    let dedupe = config.dedupe.then(|| {
+        deduplicate(
+            &input,
+            &columns,
+            &mut normalized,
+            &config.rules.config().params.dedupe,
+            progress,
+        )
+    });
+    let clusters: Vec<Option<u32>> = match &dedupe {
+        Some(d) => d.cluster_of.iter().map(|&c| Some(c)).collect(),
+        None => vec![None; normalized.len()],
+    };
     let keys = contact_keys(&config.normalize);
     let suppression = load_suppression(&config.suppress, &keys)?;
     let contact_log = load_contact_log(config.contacts_log.as_deref(), &keys)?;
@@ -234,7 +253,72 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
         config.show_values,
     ));
     drop(raw);
-    Ok(Analysis { input, columns, normalized, segments, reach, findings, report })
+    Ok(Analysis { input, columns, normalized, dedupe, segments, reach, findings, report })
+}
+
+/// Finds duplicate clients among all rows (several inputs are linked together). Review-band
+/// pairs, oversized blocks and split chains become `DU` issues on the rows they concern.
+fn deduplicate(
+    input: &UnifiedInput,
+    columns: &ColumnMap,
+    normalized: &mut [NormalizedRow],
+    params: &crate::rules::config::DedupeParams,
+    progress: &dyn Progress,
+) -> DedupeResult {
+    progress.start("deduplicating", normalized.len() as u64);
+    let entities: Vec<dedupe::Entity> = normalized
+        .par_iter()
+        .zip(&input.rows)
+        .map(|(n, r)| dedupe::entity::entity_from_row(&n.record, columns, r.source))
+        .collect();
+    let settings = DedupeSettings {
+        match_threshold: params.match_threshold,
+        review_threshold: params.review_threshold,
+        ..DedupeSettings::default()
+    };
+    let result = dedupe::dedupe(&entities, &settings);
+    drop(entities);
+    let where_is = |i: u32| {
+        input.rows.get(i as usize).map_or_else(String::new, |r| {
+            let file = &input.sources[r.source as usize].path;
+            if input.sources.len() > 1 {
+                format!("row {} of {file}", r.row)
+            } else {
+                format!("row {}", r.row)
+            }
+        })
+    };
+    // Pair- and table-level issues sit on the row's first column (row-level findings).
+    let row_issue = |issue: crate::finding::Issue| CellIssue { column: 0, issue };
+    let mut extra: Vec<(u32, CellIssue)> = Vec::new();
+    for pair in &result.review_pairs {
+        let why = pair.veto.map(|v| format!(" (kept apart: {})", v.describe())).unwrap_or_default();
+        let message = format!(
+            "may be the same client as {}: match probability {:.3}{why}",
+            where_is(pair.b),
+            pair.probability
+        );
+        extra.push((pair.a, row_issue(crate::finding::Issue::new("DU002", message))));
+    }
+    for split in &result.split_clusters {
+        if let Some(&first) = split.records.first() {
+            extra.push((first, row_issue(split.issue())));
+        }
+    }
+    for block in result.stats.capped_blocks.iter() {
+        let mut issue = block.issue();
+        issue.message = issue
+            .message
+            .replace(&block.key_preview, &crate::finding::mask_value(&block.key_preview));
+        extra.push((0, row_issue(issue)));
+    }
+    for (i, issue) in extra {
+        if let Some(n) = normalized.get_mut(i as usize) {
+            n.issues.push(issue);
+        }
+    }
+    progress.finish();
+    result
 }
 
 /// Maps the rules files' parameters onto the domain checks' parameters.
@@ -415,44 +499,73 @@ fn collect_findings(
 }
 
 /// Names of the files `clean` writes.
-pub const CLEAN_OUTPUTS: [&str; 7] = [
+pub const CLEAN_OUTPUTS: [&str; 9] = [
     "cleaned.csv",
     "quarantine.csv",
     "findings.csv",
+    "clusters.csv",
+    "review.csv",
     "report.json",
     "report.md",
     "report.html",
     "junit.xml",
 ];
 
-/// Writes `cleaned.csv`, `quarantine.csv`, `findings.csv` and `report.json` into `dir`,
-/// atomically. Returns the written paths.
+/// Names of the files `dedupe` writes.
+pub const DEDUPE_OUTPUTS: [&str; 3] = ["clusters.csv", "review.csv", "report.json"];
+
+/// Writes the outputs of `clean` into `dir`, atomically. Returns the written paths.
 pub fn write_clean_outputs(
     analysis: &Analysis,
     dir: &Path,
     inputs: &[PathBuf],
 ) -> Result<Vec<PathBuf>> {
-    let mut set = OutputSet::new(dir, &CLEAN_OUTPUTS, inputs)?;
-    write_cleaned(analysis, &mut set, &dir.join("cleaned.csv"))?;
-    write_quarantine(analysis, &mut set, &dir.join("quarantine.csv"))?;
-    write_findings(analysis, &mut set, &dir.join("findings.csv"))?;
-    let path = dir.join("report.json");
-    let mut w = set.create("report.json")?;
-    serde_json::to_writer_pretty(&mut w, &analysis.report)
-        .map_err(|e| Error::Write { path: path.clone(), cause: e.into() })?;
-    std::io::Write::write_all(&mut w, b"\n")
-        .map_err(|cause| Error::Write { path: path.clone(), cause })?;
-    output::finish(w, &path)?;
-    for (name, text) in [
-        ("report.md", markdown::render(&analysis.report)),
-        ("report.html", html::render(&analysis.report)),
-        ("junit.xml", junit::render(&analysis.report)),
-    ] {
+    write_outputs(analysis, dir, inputs, &CLEAN_OUTPUTS)
+}
+
+/// Writes the outputs of `dedupe` (clusters, review pairs, report) into `dir`, atomically.
+pub fn write_dedupe_outputs(
+    analysis: &Analysis,
+    dir: &Path,
+    inputs: &[PathBuf],
+) -> Result<Vec<PathBuf>> {
+    write_outputs(analysis, dir, inputs, &DEDUPE_OUTPUTS)
+}
+
+fn write_outputs(
+    analysis: &Analysis,
+    dir: &Path,
+    inputs: &[PathBuf],
+    names: &[&str],
+) -> Result<Vec<PathBuf>> {
+    let mut set = OutputSet::new(dir, names, inputs)?;
+    for &name in names {
         let path = dir.join(name);
-        let mut w = set.create(name)?;
-        std::io::Write::write_all(&mut w, text.as_bytes())
-            .map_err(|cause| Error::Write { path: path.clone(), cause })?;
-        output::finish(w, &path)?;
+        match name {
+            "cleaned.csv" => write_cleaned(analysis, &mut set, &path)?,
+            "quarantine.csv" => write_quarantine(analysis, &mut set, &path)?,
+            "findings.csv" => write_findings(analysis, &mut set, &path)?,
+            "clusters.csv" => write_clusters(analysis, &mut set, &path)?,
+            "review.csv" => write_review(analysis, &mut set, &path)?,
+            _ => {
+                let text = match name {
+                    "report.json" => {
+                        let mut t = serde_json::to_string_pretty(&analysis.report)
+                            .map_err(|e| Error::Write { path: path.clone(), cause: e.into() })?;
+                        t.push('\n');
+                        t
+                    }
+                    "report.md" => markdown::render(&analysis.report),
+                    "report.html" => html::render(&analysis.report),
+                    "junit.xml" => junit::render(&analysis.report),
+                    other => return Err(Error::Usage(format!("unknown output {other}"))),
+                };
+                let mut w = set.create(name)?;
+                std::io::Write::write_all(&mut w, text.as_bytes())
+                    .map_err(|cause| Error::Write { path: path.clone(), cause })?;
+                output::finish(w, &path)?;
+            }
+        }
     }
     set.commit()
 }
@@ -549,6 +662,150 @@ fn write_cleaned_named(
             record.push_field(yes_no(reach.can_call));
         }
         w.write_record(&record).map_err(|e| csv_error(path, e))?;
+    }
+    finish_csv(w, path)
+}
+
+/// Human address of row `index`: `row 12`, or `row 12 of b.csv` with several inputs.
+pub fn row_label(analysis: &Analysis, index: usize) -> String {
+    analysis.input.rows.get(index).map_or_else(String::new, |r| {
+        if analysis.input.sources.len() > 1 {
+            format!("row {} of {}", r.row, analysis.input.sources[r.source as usize].path)
+        } else {
+            format!("row {}", r.row)
+        }
+    })
+}
+
+/// Finds a row by its data-row number, `N` (first input) or `FILE:N`.
+pub fn find_row(analysis: &Analysis, spec: &str) -> Option<usize> {
+    let (source, number) = match spec.rsplit_once(':') {
+        Some((file, n)) => {
+            let s = analysis
+                .input
+                .sources
+                .iter()
+                .position(|s| s.path == file || s.path.ends_with(file))?;
+            (s as u32, n.trim().parse::<u64>().ok()?)
+        }
+        None => (0, spec.trim().parse::<u64>().ok()?),
+    };
+    analysis.input.rows.iter().position(|r| r.source == source && r.row == number)
+}
+
+/// Explains why two rows do or do not match: each field's comparison level and weight.
+pub fn explain_rows(analysis: &Analysis, a: usize, b: usize) -> Option<dedupe::Explanation> {
+    let d = analysis.dedupe.as_ref()?;
+    let entity = |i: usize| {
+        let row = analysis.input.rows.get(i)?;
+        let n = analysis.normalized.get(i)?;
+        Some(dedupe::entity::entity_from_row(&n.record, &analysis.columns, row.source))
+    };
+    Some(dedupe::explain(&entity(a)?, &entity(b)?, &d.model))
+}
+
+/// One line per field: `surname exact +4.12`.
+pub fn explanation_text(e: &dedupe::Explanation) -> String {
+    e.fields
+        .iter()
+        .filter(|f| f.weight != 0.0 || f.level_name != "missing")
+        .map(|f| format!("{} {} {:+.2}", f.field.name(), f.level_name, f.weight))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Cluster ids as written: 1-based in input order of each cluster's first row.
+fn cluster_label(c: u32) -> String {
+    (u64::from(c) + 1).to_string()
+}
+
+fn write_clusters(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result<()> {
+    let mut w = csv::WriterBuilder::new().from_writer(set.create("clusters.csv")?);
+    w.write_record(["source", "row", "id", "cluster", "status"]).map_err(|e| csv_error(path, e))?;
+    let id_col = analysis.columns.first(Role::Id);
+    let cluster_of = analysis.dedupe.as_ref().map(|d| d.cluster_of.as_slice());
+    let mut sizes: BTreeMap<u32, usize> = BTreeMap::new();
+    if let Some(all) = cluster_of {
+        for &c in all {
+            *sizes.entry(c).or_default() += 1;
+        }
+    }
+    let mut next_free = cluster_of
+        .map_or(analysis.input.rows.len() as u32, |all| all.iter().max().map_or(0, |m| m + 1));
+    // Rows and quarantined rows, merged back into input order.
+    let (mut r, mut q) = (0usize, 0usize);
+    let rows = &analysis.input.rows;
+    let quarantine = &analysis.input.quarantine;
+    while r < rows.len() || q < quarantine.len() {
+        let take_row = match (rows.get(r), quarantine.get(q)) {
+            (Some(a), Some(b)) => (a.source, a.row) < (b.source, b.row),
+            (Some(_), None) => true,
+            _ => false,
+        };
+        if take_row {
+            let row = &rows[r];
+            let c = cluster_of.and_then(|all| all.get(r).copied()).unwrap_or(r as u32);
+            let status =
+                if sizes.get(&c).copied().unwrap_or(1) > 1 { "duplicate" } else { "single" };
+            let id = id_col.and_then(|i| row.record.get(i)).unwrap_or("");
+            let src = &analysis.input.sources[row.source as usize].path;
+            w.write_record([src.as_str(), &row.row.to_string(), id, &cluster_label(c), status])
+                .map_err(|e| csv_error(path, e))?;
+            r += 1;
+        } else {
+            let qr = &quarantine[q];
+            let src = &analysis.input.sources[qr.source as usize].path;
+            // A quarantined row is its own cluster: it was never compared.
+            w.write_record([
+                src.as_str(),
+                &qr.row.to_string(),
+                "",
+                &cluster_label(next_free),
+                "quarantined",
+            ])
+            .map_err(|e| csv_error(path, e))?;
+            next_free += 1;
+            q += 1;
+        }
+    }
+    finish_csv(w, path)
+}
+
+fn write_review(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result<()> {
+    let mut w = csv::WriterBuilder::new().from_writer(set.create("review.csv")?);
+    w.write_record([
+        "source_a",
+        "row_a",
+        "source_b",
+        "row_b",
+        "probability",
+        "weight",
+        "kept_apart_because",
+        "explanation",
+    ])
+    .map_err(|e| csv_error(path, e))?;
+    if let Some(d) = &analysis.dedupe {
+        for pair in &d.review_pairs {
+            let (a, b) = (pair.a as usize, pair.b as usize);
+            let (Some(ra), Some(rb)) = (analysis.input.rows.get(a), analysis.input.rows.get(b))
+            else {
+                continue;
+            };
+            let explanation =
+                explain_rows(analysis, a, b).map(|e| explanation_text(&e)).unwrap_or_default();
+            let src = |r: &input::InputRow| analysis.input.sources[r.source as usize].path.clone();
+            w.write_record([
+                src(ra),
+                ra.row.to_string(),
+                src(rb),
+                rb.row.to_string(),
+                format!("{:.4}", pair.probability),
+                format!("{:.3}", pair.weight),
+                pair.veto.map(|v| v.describe().to_string()).unwrap_or_default(),
+                explanation,
+            ])
+            .map_err(|e| csv_error(path, e))?;
+        }
     }
     finish_csv(w, path)
 }

@@ -25,6 +25,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Rewrite the mapped columns of one file in normalized form (a quick fix-up tool).
     Normalize(NormalizeArgs),
+    /// Find duplicate clients in one or several exports (linking them together): writes
+    /// clusters.csv (one line per input row), review.csv and report.json into --out;
+    /// `--explain ROW_A ROW_B` shows why two rows match or not.
+    Dedupe(DedupeArgs),
     /// List the rules (code, name, severity, summary), or explain one: `steward rules PH002`.
     Rules(RulesArgs),
     /// Write a starter rules file `steward.toml` (the commented defaults) into the current folder.
@@ -77,6 +81,9 @@ pub struct InputArgs {
     /// Show personal values in report messages instead of masking them.
     #[arg(long)]
     pub show_values: bool,
+    /// Do not look for duplicate clients (each row stays its own record).
+    #[arg(long)]
+    pub no_dedupe: bool,
     /// No progress bar and no summary on stderr.
     #[arg(long, short)]
     pub quiet: bool,
@@ -150,6 +157,19 @@ pub struct NormalizeArgs {
     /// Output CSV file.
     #[arg(long, short, value_name = "FILE")]
     pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct DedupeArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Folder for clusters.csv, review.csv and report.json (created if missing).
+    #[arg(long, short, value_name = "DIR", required_unless_present = "explain")]
+    pub out: Option<PathBuf>,
+    /// Explain the match score of two rows: data-row numbers (`12 40`), or `FILE:ROW` with
+    /// several inputs.
+    #[arg(long, num_args = 2, value_names = ["ROW_A", "ROW_B"])]
+    pub explain: Option<Vec<String>>,
 }
 
 #[derive(Debug, Args)]

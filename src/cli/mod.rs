@@ -11,8 +11,8 @@ use anyhow::{Context, Result, anyhow};
 use clap::Parser;
 
 use args::{
-    CheckArgs, CleanArgs, Cli, Command, FailOn, GateArgs, InitArgs, InputArgs, ListFormat,
-    NormalizeArgs, ReportFormat, RulesArgs,
+    CheckArgs, CleanArgs, Cli, Command, DedupeArgs, FailOn, GateArgs, InitArgs, InputArgs,
+    ListFormat, NormalizeArgs, ReportFormat, RulesArgs,
 };
 use steward::input::{ReadOptions, dialect, encoding};
 use steward::normalize::NormalizeSettings;
@@ -63,6 +63,7 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Clean(a) => clean(a),
         Command::Check(a) => check(a),
         Command::Normalize(a) => normalize(a),
+        Command::Dedupe(a) => dedupe(a),
         Command::Rules(a) => rules_cmd(a),
         Command::Init(a) => init(a),
     }
@@ -151,6 +152,7 @@ fn resolve(input: &InputArgs, gate: Option<&GateArgs>) -> Result<RunConfig> {
         rules,
         suppress: input.suppress.clone(),
         contacts_log: input.contacts_log.clone(),
+        dedupe: !input.no_dedupe,
     })
 }
 
@@ -310,7 +312,8 @@ fn normalize(a: NormalizeArgs) -> Result<u8> {
             a.input.inputs.len()
         ));
     }
-    let config = resolve(&a.input, None)?;
+    let mut config = resolve(&a.input, None)?;
+    config.dedupe = false;
     let analysis = analyze(&config, "normalize", a.input.quiet)?;
     pipeline::write_normalized(&analysis, &a.out, &config.inputs)
         .with_context(|| format!("writing {}", a.out.display()))?;
@@ -319,6 +322,76 @@ fn normalize(a: NormalizeArgs) -> Result<u8> {
         eprintln!(
             "steward: {q} rows could not be read and are not in the output (run `steward clean` to get quarantine.csv)"
         );
+    }
+    Ok(PASS)
+}
+
+fn dedupe(a: DedupeArgs) -> Result<u8> {
+    let mut config = resolve(&a.input, None)?;
+    config.dedupe = true;
+    let analysis = analyze(&config, "dedupe", a.input.quiet)?;
+    let mut out = std::io::stdout().lock();
+    if let Some(rows) = &a.explain {
+        let find = |spec: &String| {
+            pipeline::find_row(&analysis, spec).ok_or_else(|| {
+                anyhow!("--explain {spec}: no such readable data row (give a data-row number, or FILE:ROW)")
+            })
+        };
+        let (ra, rb) = match rows.as_slice() {
+            [x, y] => (find(x)?, find(y)?),
+            _ => return Err(anyhow!("--explain takes two rows")),
+        };
+        let e = pipeline::explain_rows(&analysis, ra, rb)
+            .ok_or_else(|| anyhow!("--explain: deduplication did not run"))?;
+        let same =
+            analysis.dedupe.as_ref().is_some_and(|d| d.cluster_of.get(ra) == d.cluster_of.get(rb));
+        writeln!(
+            out,
+            "{} vs {}",
+            pipeline::row_label(&analysis, ra),
+            pipeline::row_label(&analysis, rb)
+        )?;
+        writeln!(out, "  {:<14} {:<12} {:>8}", "field", "level", "weight")?;
+        for f in &e.fields {
+            writeln!(
+                out,
+                "  {:<14} {:<12} {:>+8.2}{}",
+                f.field.name(),
+                f.level_name,
+                f.weight,
+                if f.tf_adjusted { " (frequency-adjusted)" } else { "" }
+            )?;
+        }
+        writeln!(out, "  {:<14} {:<12} {:>+8.2}", "prior", "", e.prior_weight)?;
+        writeln!(
+            out,
+            "  total weight {:+.2}, match probability {:.4}",
+            e.total_weight, e.probability
+        )?;
+        if let Some(v) = e.veto {
+            writeln!(out, "  kept apart: {}", v.describe())?;
+        }
+        writeln!(out, "  same cluster: {}", if same { "yes" } else { "no" })?;
+        return Ok(PASS);
+    }
+    let dir = a.out.as_ref().ok_or_else(|| anyhow!("--out DIR is required"))?;
+    let written = pipeline::write_dedupe_outputs(&analysis, dir, &config.inputs)
+        .with_context(|| format!("writing outputs to {}", dir.display()))?;
+    if let Some(d) = &analysis.dedupe {
+        let clusters = d.clusters();
+        let merged: usize = clusters.iter().map(|c| c.len() - 1).sum();
+        writeln!(
+            out,
+            "rows {}, duplicate clusters {}, rows that duplicate another {}, pairs for review {}, candidate pairs {}",
+            analysis.input.rows.len(),
+            clusters.len(),
+            merged,
+            d.review_pairs.len(),
+            d.stats.candidate_pairs
+        )?;
+    }
+    for p in written {
+        writeln!(out, "wrote {}", p.display())?;
     }
     Ok(PASS)
 }

@@ -32,6 +32,7 @@ use crate::rules::meta::{FixKind, RuleMeta};
 pub mod block;
 pub mod cluster;
 pub mod compare;
+pub mod entity;
 pub mod score;
 
 pub use block::{CappedBlock, Pass, PassStats};
@@ -39,15 +40,8 @@ pub use cluster::SplitCluster;
 pub use compare::{Field, N_FIELDS};
 pub use score::{Explanation, FieldExplanation, FieldParams, Model, Veto, explain};
 
-/// Gender of a person, when known.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Gender {
-    /// Male.
-    Male,
-    /// Female.
-    Female,
-}
+/// Gender of a person, when known (the name normalizer's).
+pub use crate::normalize::name::Gender;
 
 /// A birth date as written, not validated: typo'd dates (`1956-13-04`) are still useful for
 /// matching. A zero part means "unknown" (a year-only date has `month = day = 0`).

@@ -19,7 +19,8 @@ use crate::finding::{Issue, Severity};
 use crate::rules::meta::{FixKind, RuleMeta};
 
 /// Grammatical gender inferred from a patronymic or an unambiguous first name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Gender {
     /// Male.
     Male,

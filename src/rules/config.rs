@@ -224,7 +224,7 @@ pub struct DedupeParams {
 
 impl Default for DedupeParams {
     fn default() -> Self {
-        DedupeParams { match_threshold: 0.92, review_threshold: 0.80 }
+        DedupeParams { match_threshold: 0.9, review_threshold: 0.5 }
     }
 }
 

@@ -13,6 +13,7 @@ fn families() -> Vec<&'static [RuleMeta]> {
         crate::normalize::name::RULES,
         crate::normalize::date::RULES,
         crate::normalize::company::RULES,
+        crate::dedupe::RULES,
     ];
     all.extend(super::checks::families());
     all
