@@ -289,7 +289,7 @@ fn deduplicate(
         })
     };
     // Pair- and table-level issues sit on the row's first column (row-level findings).
-    let row_issue = |issue: crate::finding::Issue| CellIssue { column: 0, issue };
+    let row_issue = |issue: crate::finding::Issue| CellIssue { column: CellIssue::ROW, issue };
     let mut extra: Vec<(u32, CellIssue)> = Vec::new();
     for pair in &result.review_pairs {
         let why = pair.veto.map(|v| format!(" (kept apart: {})", v.describe())).unwrap_or_default();
@@ -299,6 +299,16 @@ fn deduplicate(
             pair.probability
         );
         extra.push((pair.a, row_issue(crate::finding::Issue::new("DU002", message))));
+    }
+    // Each row that duplicates an earlier row is told which row it duplicates.
+    let mut first_of: BTreeMap<u32, u32> = BTreeMap::new();
+    for (i, &c) in result.cluster_of.iter().enumerate() {
+        let first = *first_of.entry(c).or_insert(i as u32);
+        if first != i as u32 {
+            let message =
+                format!("same client as {}: merged into cluster {}", where_is(first), c + 1);
+            extra.push((i as u32, row_issue(crate::finding::Issue::new("DU001", message))));
+        }
     }
     for split in &result.split_clusters {
         if let Some(&first) = split.records.first() {
@@ -465,6 +475,7 @@ fn collect_findings(
     for (row, norm) in input.rows.iter().zip(normalized) {
         for ci in &norm.issues {
             let Some(severity) = severity_of(ci.issue.code) else { continue };
+            let column = (ci.column != CellIssue::ROW).then_some(ci.column);
             let before = row.record.get(ci.column as usize).unwrap_or("").to_string();
             let normalized_value = norm.record.get(ci.column as usize).unwrap_or("");
             let after = ci.issue.suggestion.clone().unwrap_or_else(|| normalized_value.to_string());
@@ -483,7 +494,7 @@ fn collect_findings(
             findings.push(Finding {
                 source: row.source,
                 row: row.row,
-                column: Some(ci.column),
+                column,
                 code: ci.issue.code,
                 severity,
                 before,

@@ -50,6 +50,7 @@ fn run(csv: &Path, extra: Vec<Layer>, code: &str) -> Analysis {
             .filter(|p| p.is_file())
             .collect(),
         contacts_log: Some(csv.with_extension("contacts.csv")).filter(|p| p.is_file()),
+        dedupe: true,
     };
     pipeline::analyze(&run, "check", &Silent).unwrap_or_else(|e| panic!("{code}: {e}"))
 }

@@ -153,7 +153,8 @@ mod tests {
             &m,
             0,
         );
-        assert!(e.given.starts_with("mit"));
+        assert_eq!(e.given, name::name_key("Mitchell"));
+        assert!(!e.given.is_empty());
         assert_eq!(e.national_id, "1804974");
         assert_eq!(e.birth_date, BirthDate::parse_yyyymmdd("19561304"));
     }

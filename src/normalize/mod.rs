@@ -98,10 +98,15 @@ impl NormalizeContext {
 /// An issue placed at a column of the row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CellIssue {
-    /// Column index in the unified table.
+    /// Column index in the unified table, or [`CellIssue::ROW`] for the whole row.
     pub column: u32,
     /// The issue.
     pub issue: Issue,
+}
+
+impl CellIssue {
+    /// The `column` of an issue about the whole row rather than one cell.
+    pub const ROW: u32 = u32::MAX;
 }
 
 /// One row after normalization.

@@ -1403,7 +1403,7 @@ mod tests {
         assert_eq!(c.params.lead_max_days, 50, "earlier file beats default");
         assert_eq!(c.params.stale_months, 24, "default stays where nobody overrides");
         assert_eq!(c.params.dedupe.review_threshold, 0.5);
-        assert_eq!(c.params.dedupe.match_threshold, 0.92, "nested tables merge key by key");
+        assert_eq!(c.params.dedupe.match_threshold, 0.9, "nested tables merge key by key");
         assert_eq!(c.as_of, chrono::NaiveDate::from_ymd_opt(2024, 1, 2));
         assert!(c.fix_typos);
         assert_eq!(c.gate.fail_on, Severity::Warning);

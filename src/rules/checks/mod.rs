@@ -6,7 +6,7 @@
 //! Values are expected normalized (dates `YYYY-MM-DD`, phones E.164, emails normalized), but
 //! the checks stay tolerant of raw values so they can run before the normalizers exist.
 //!
-//! Row-level findings (no single cell is wrong) are placed on the first column of the row;
+//! Row-level findings (no single cell is wrong) carry the column [`ROW_COLUMN`] (the whole row);
 //! table-level findings about a column are placed on row index 0 and that column.
 
 pub mod business;
@@ -106,8 +106,8 @@ impl<'a> RowView<'a> {
     }
 }
 
-/// Column used for row-level findings: the first column of the row.
-pub const ROW_COLUMN: u32 = 0;
+/// Column used for row-level findings: none (the whole row).
+pub const ROW_COLUMN: u32 = crate::normalize::CellIssue::ROW;
 
 /// Parameters of the domain checks. Defaults follow `DOMAIN.md`; the rules file maps onto it.
 #[derive(Debug, Clone, PartialEq)]
