@@ -26,6 +26,7 @@ use crate::rules::checks::{
 use crate::rules::gate::{self, Verdict};
 use std::sync::Arc;
 
+use crate::dedupe::merge::{GoldenRecord, MergeRow, merge_cluster};
 use crate::dedupe::{self, DedupeResult, DedupeSettings};
 
 /// Everything a run needs, resolved and validated by the caller.
@@ -85,6 +86,11 @@ pub struct Analysis {
     pub normalized: Vec<NormalizedRow>,
     /// Duplicate clusters, when deduplication ran.
     pub dedupe: Option<DedupeResult>,
+    /// One golden record per cluster of two or more rows, by cluster id; rows alone in their
+    /// cluster are written as they are.
+    pub golden: BTreeMap<u32, GoldenRecord>,
+    /// Segment and contactability of each golden record, by cluster id.
+    pub golden_assessment: BTreeMap<u32, (Segment, Contactability)>,
     /// Lifecycle segment per row, parallel to `input.rows`.
     pub segments: Vec<Segment>,
     /// Whether each row may be contacted by email, SMS and call, parallel to `input.rows`.
@@ -221,7 +227,7 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
         failed: with(Verdict::Fail),
         warned: with(Verdict::Warn),
     };
-    let report = Report {
+    let mut report = Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool::default(),
         command: command.to_string(),
@@ -241,7 +247,6 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
     };
     let raw: Vec<&csv::StringRecord> = input.rows.iter().map(|r| &r.record).collect();
     let cluster_sizes: Vec<usize> = Vec::new();
-    let mut report = report;
     report.profile = Some(compute_profile(
         &columns,
         &raw,
@@ -253,7 +258,83 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
         config.show_values,
     ));
     drop(raw);
-    Ok(Analysis { input, columns, normalized, dedupe, segments, reach, findings, report })
+    let golden = match &dedupe {
+        Some(d) => merge_clusters(&input, &columns, &normalized, d, &config.rules.config().survivorship),
+        None => BTreeMap::new(),
+    };
+    // A golden record is contactable on a channel when some member is, and the merged record
+    // (whose consent is the most restrictive of its members) still allows it.
+    let golden_assessment: BTreeMap<u32, (Segment, Contactability)> = golden
+        .iter()
+        .map(|(&c, g)| {
+            let view = RowView { values: &g.record, columns: &columns, cell_issues: &[], cluster: Some(c) };
+            let mut r = contactability(&view, &suppression, config.normalize.as_of);
+            let any = |f: fn(&Contactability) -> bool| g.members.iter().any(|&m| reach.get(m).is_some_and(f));
+            r.can_email &= any(|x| x.can_email);
+            r.can_sms &= any(|x| x.can_sms);
+            r.can_call &= any(|x| x.can_call);
+            (c, (segment(&view, &params, config.normalize.as_of), r))
+        })
+        .collect();
+    let merged_rows: usize = golden.values().map(|g| g.members.len() - 1).sum();
+    report.accounting.records_written = (input.rows.len() - merged_rows) as u64;
+    report.accounting.rows_merged = merged_rows as u64;
+    Ok(Analysis {
+        input,
+        columns,
+        normalized,
+        dedupe,
+        golden,
+        golden_assessment,
+        segments,
+        reach,
+        findings,
+        report,
+    })
+}
+
+/// The date a row was last known to be current: its latest activity, purchase or creation date.
+fn recency(record: &csv::StringRecord, columns: &ColumnMap) -> Option<chrono::NaiveDate> {
+    [Role::LastActivityAt, Role::LastPurchaseAt, Role::CreatedAt]
+        .iter()
+        .flat_map(|&role| columns.indices(role).collect::<Vec<_>>())
+        .filter_map(|c| record.get(c))
+        .filter_map(|v| v.get(..10).and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()))
+        .max()
+}
+
+/// Merges every cluster of two or more rows into a golden record (survivorship per field,
+/// union of contacts, the most restrictive consent).
+fn merge_clusters(
+    input: &UnifiedInput,
+    columns: &ColumnMap,
+    normalized: &[NormalizedRow],
+    dedupe: &DedupeResult,
+    survivorship: &crate::rules::config::Survivorship,
+) -> BTreeMap<u32, GoldenRecord> {
+    dedupe
+        .clusters()
+        .par_iter()
+        .map(|members| {
+            let rows: Vec<MergeRow> = members
+                .iter()
+                .map(|&i| {
+                    let i = i as usize;
+                    let record = &normalized[i].record;
+                    MergeRow {
+                        index: i,
+                        record,
+                        source: &input.sources[input.rows[i].source as usize].path,
+                        recency: recency(record, columns),
+                    }
+                })
+                .collect();
+            let cluster = dedupe.cluster_of[members[0] as usize];
+            (cluster, merge_cluster(&rows, columns, survivorship))
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect()
 }
 
 /// Finds duplicate clients among all rows (several inputs are linked together). Review-band
@@ -510,11 +591,12 @@ fn collect_findings(
 }
 
 /// Names of the files `clean` writes.
-pub const CLEAN_OUTPUTS: [&str; 9] = [
+pub const CLEAN_OUTPUTS: [&str; 10] = [
     "cleaned.csv",
     "quarantine.csv",
     "findings.csv",
     "clusters.csv",
+    "merges.csv",
     "review.csv",
     "report.json",
     "report.md",
@@ -523,7 +605,7 @@ pub const CLEAN_OUTPUTS: [&str; 9] = [
 ];
 
 /// Names of the files `dedupe` writes.
-pub const DEDUPE_OUTPUTS: [&str; 3] = ["clusters.csv", "review.csv", "report.json"];
+pub const DEDUPE_OUTPUTS: [&str; 4] = ["clusters.csv", "merges.csv", "review.csv", "report.json"];
 
 /// Writes the outputs of `clean` into `dir`, atomically. Returns the written paths.
 pub fn write_clean_outputs(
@@ -558,6 +640,7 @@ fn write_outputs(
             "findings.csv" => write_findings(analysis, &mut set, &path)?,
             "clusters.csv" => write_clusters(analysis, &mut set, &path)?,
             "review.csv" => write_review(analysis, &mut set, &path)?,
+            "merges.csv" => write_merges(analysis, &mut set, &path)?,
             _ => {
                 let text = match name {
                     "report.json" => {
@@ -635,6 +718,9 @@ fn write_cleaned_named(
     if several {
         header.push("steward_source".into());
     }
+    if with_assessment {
+        header.push("steward_cluster".into());
+    }
     header.push("steward_issues".into());
     if with_assessment {
         for h in ["steward_segment", "steward_can_email", "steward_can_sms", "steward_can_call"] {
@@ -643,20 +729,45 @@ fn write_cleaned_named(
     }
     w.write_record(&header).map_err(|e| csv_error(path, e))?;
     let mut codes: Vec<&str> = Vec::new();
-    for (i, (row, norm)) in analysis.input.rows.iter().zip(&analysis.normalized).enumerate() {
-        let mut record = norm.record.clone();
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    let cluster_of = analysis.dedupe.as_ref().map(|d| d.cluster_of.as_slice());
+    for i in 0..analysis.input.rows.len() {
+        let cluster = cluster_of.and_then(|all| all.get(i).copied());
+        let golden = cluster.and_then(|c| analysis.golden.get(&c));
+        // A cluster is written once, at its first row; its other rows are merged into it.
+        let members: Vec<usize> = match golden {
+            Some(g) if g.members.first() != Some(&i) => continue,
+            Some(g) => g.members.clone(),
+            None => vec![i],
+        };
+        let mut record = match golden {
+            Some(g) => g.record.clone(),
+            None => analysis.normalized[i].record.clone(),
+        };
         for c in &ext_columns {
-            let ext =
-                norm.extensions.iter().find(|(col, _)| col == c).map_or("", |(_, e)| e.as_str());
-            record.push_field(ext);
+            let exts: Vec<&str> = members
+                .iter()
+                .flat_map(|&m| analysis.normalized[m].extensions.iter())
+                .filter(|(col, _)| col == c)
+                .map(|(_, e)| e.as_str())
+                .collect();
+            record.push_field(&exts.join("; "));
         }
-        record.push_field(&row.row.to_string());
+        let rows = &analysis.input.rows;
+        record.push_field(&members.iter().map(|&m| rows[m].row.to_string()).collect::<Vec<_>>().join(";"));
         if several {
-            record.push_field(&analysis.input.sources[row.source as usize].path);
+            let sources: Vec<&str> = members
+                .iter()
+                .map(|&m| analysis.input.sources[rows[m].source as usize].path.as_str())
+                .collect();
+            record.push_field(&sources.join(";"));
+        }
+        if with_assessment {
+            record.push_field(&cluster.map(cluster_label).unwrap_or_else(|| cluster_label(i as u32)));
         }
         codes.clear();
         // steward_issues names problems only; changes (Info) are in findings.csv.
-        for ci in &norm.issues {
+        for ci in members.iter().flat_map(|&m| analysis.normalized[m].issues.iter()) {
             let reported = analysis.report.findings.get(ci.issue.code);
             let problem = reported.is_some_and(|c| c.severity != "info");
             if problem && !codes.contains(&ci.issue.code) {
@@ -665,9 +776,14 @@ fn write_cleaned_named(
         }
         record.push_field(&codes.join(";"));
         if with_assessment {
-            let yes_no = |b: bool| if b { "yes" } else { "no" };
-            let reach = analysis.reach.get(i).copied().unwrap_or_default();
-            record.push_field(analysis.segments.get(i).map_or("unknown", |s| s.as_str()));
+            let (segment, reach) = match cluster.and_then(|c| analysis.golden_assessment.get(&c)) {
+                Some(&(s, r)) if golden.is_some() => (s, r),
+                _ => (
+                    analysis.segments.get(i).copied().unwrap_or(Segment::Unknown),
+                    analysis.reach.get(i).copied().unwrap_or_default(),
+                ),
+            };
+            record.push_field(segment.as_str());
             record.push_field(yes_no(reach.can_email));
             record.push_field(yes_no(reach.can_sms));
             record.push_field(yes_no(reach.can_call));
@@ -777,6 +893,40 @@ fn write_clusters(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Resu
             .map_err(|e| csv_error(path, e))?;
             next_free += 1;
             q += 1;
+        }
+    }
+    finish_csv(w, path)
+}
+
+/// Field provenance of golden records: for each merged cluster and column, the value kept,
+/// the strategy that chose it, the rows it came from and the values set aside.
+fn write_merges(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result<()> {
+    let mut w = csv::WriterBuilder::new().from_writer(set.create("merges.csv")?);
+    w.write_record(["cluster", "rows", "column", "strategy", "value", "from_rows", "set_aside"])
+        .map_err(|e| csv_error(path, e))?;
+    let place = |i: usize| {
+        analysis.input.rows.get(i).map_or_else(String::new, |r| {
+            if analysis.input.sources.len() > 1 {
+                format!("{}:{}", analysis.input.sources[r.source as usize].path, r.row)
+            } else {
+                r.row.to_string()
+            }
+        })
+    };
+    for (&cluster, g) in &analysis.golden {
+        let rows = g.members.iter().map(|&m| place(m)).collect::<Vec<_>>().join(";");
+        for p in &g.provenance {
+            let column = analysis.input.headers.get(p.column as usize).map_or("", String::as_str);
+            let value = g.record.get(p.column as usize).unwrap_or("");
+            let from = p.from_rows.iter().map(|&m| place(m)).collect::<Vec<_>>().join(";");
+            let aside = p
+                .discarded
+                .iter()
+                .map(|(m, v)| format!("{}={v}", place(*m)))
+                .collect::<Vec<_>>()
+                .join("; ");
+            w.write_record([&cluster_label(cluster), &rows, column, p.strategy, value, &from, &aside])
+                .map_err(|e| csv_error(path, e))?;
         }
     }
     finish_csv(w, path)

@@ -27,8 +27,15 @@ pub fn all() -> &'static [&'static RuleMeta] {
     &ALL
 }
 
+/// Rules by exact code: checks look severities up once per finding, on hot paths.
+static BY_CODE: LazyLock<std::collections::BTreeMap<&'static str, &'static RuleMeta>> =
+    LazyLock::new(|| ALL.iter().map(|r| (r.code, *r)).collect());
+
 /// Finds a rule by code (`PH002`) or name (`phone-invalid-for-region`), case-insensitively.
 pub fn lookup(code_or_name: &str) -> Option<&'static RuleMeta> {
+    if let Some(r) = BY_CODE.get(code_or_name) {
+        return Some(r);
+    }
     let key = code_or_name.trim();
     ALL.iter()
         .copied()
