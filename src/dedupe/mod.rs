@@ -32,6 +32,7 @@ use crate::rules::meta::{FixKind, RuleMeta};
 pub mod block;
 pub mod cluster;
 pub mod compare;
+pub mod merge;
 pub mod score;
 
 pub use block::{CappedBlock, Pass, PassStats};
