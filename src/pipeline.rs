@@ -259,7 +259,9 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
     ));
     drop(raw);
     let golden = match &dedupe {
-        Some(d) => merge_clusters(&input, &columns, &normalized, d, &config.rules.config().survivorship),
+        Some(d) => {
+            merge_clusters(&input, &columns, &normalized, d, &config.rules.config().survivorship)
+        }
         None => BTreeMap::new(),
     };
     // A golden record is contactable on a channel when some member is, and the merged record
@@ -267,9 +269,16 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
     let golden_assessment: BTreeMap<u32, (Segment, Contactability)> = golden
         .iter()
         .map(|(&c, g)| {
-            let view = RowView { values: &g.record, columns: &columns, cell_issues: &[], cluster: Some(c) };
+            let view = RowView {
+                values: &g.record,
+                columns: &columns,
+                cell_issues: &[],
+                cluster: Some(c),
+            };
             let mut r = contactability(&view, &suppression, config.normalize.as_of);
-            let any = |f: fn(&Contactability) -> bool| g.members.iter().any(|&m| reach.get(m).is_some_and(f));
+            let any = |f: fn(&Contactability) -> bool| {
+                g.members.iter().any(|&m| reach.get(m).is_some_and(f))
+            };
             r.can_email &= any(|x| x.can_email);
             r.can_sms &= any(|x| x.can_sms);
             r.can_call &= any(|x| x.can_call);
@@ -299,7 +308,9 @@ fn recency(record: &csv::StringRecord, columns: &ColumnMap) -> Option<chrono::Na
         .iter()
         .flat_map(|&role| columns.indices(role).collect::<Vec<_>>())
         .filter_map(|c| record.get(c))
-        .filter_map(|v| v.get(..10).and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()))
+        .filter_map(|v| {
+            v.get(..10).and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        })
         .max()
 }
 
@@ -754,7 +765,9 @@ fn write_cleaned_named(
             record.push_field(&exts.join("; "));
         }
         let rows = &analysis.input.rows;
-        record.push_field(&members.iter().map(|&m| rows[m].row.to_string()).collect::<Vec<_>>().join(";"));
+        record.push_field(
+            &members.iter().map(|&m| rows[m].row.to_string()).collect::<Vec<_>>().join(";"),
+        );
         if several {
             let sources: Vec<&str> = members
                 .iter()
@@ -763,7 +776,8 @@ fn write_cleaned_named(
             record.push_field(&sources.join(";"));
         }
         if with_assessment {
-            record.push_field(&cluster.map(cluster_label).unwrap_or_else(|| cluster_label(i as u32)));
+            record
+                .push_field(&cluster.map(cluster_label).unwrap_or_else(|| cluster_label(i as u32)));
         }
         codes.clear();
         // steward_issues names problems only; changes (Info) are in findings.csv.
@@ -925,8 +939,16 @@ fn write_merges(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result
                 .map(|(m, v)| format!("{}={v}", place(*m)))
                 .collect::<Vec<_>>()
                 .join("; ");
-            w.write_record([&cluster_label(cluster), &rows, column, p.strategy, value, &from, &aside])
-                .map_err(|e| csv_error(path, e))?;
+            w.write_record([
+                &cluster_label(cluster),
+                &rows,
+                column,
+                p.strategy,
+                value,
+                &from,
+                &aside,
+            ])
+            .map_err(|e| csv_error(path, e))?;
         }
     }
     finish_csv(w, path)

@@ -154,7 +154,7 @@ fn several_inputs_are_unified_and_sourced() {
     let (headers, rows) = read_csv(&t.path("o/cleaned.csv"));
     assert_eq!(
         headers[..6],
-        ["id", "phone", "email", "steward_row", "steward_source", "steward_issues"]
+        ["id", "phone", "email", "steward_row", "steward_source", "steward_cluster"]
     );
     assert_eq!(rows[2][..5], ["", "333", "x@y.ru", "1", "b.csv"]);
     assert_eq!(report(&t.path("o"))["accounting"]["rows_read"], 3);
@@ -307,10 +307,19 @@ fn outputs_are_identical_whatever_the_thread_count() {
             .output()
             .expect("run");
         assert!(status.status.success());
-        let files: Vec<Vec<u8>> = ["cleaned.csv", "quarantine.csv", "findings.csv", "report.json"]
-            .iter()
-            .map(|f| std::fs::read(t.path(&out).join(f)).expect("output"))
-            .collect();
+        let files: Vec<Vec<u8>> = [
+            "cleaned.csv",
+            "quarantine.csv",
+            "findings.csv",
+            "clusters.csv",
+            "merges.csv",
+            "review.csv",
+            "report.json",
+            "report.html",
+        ]
+        .iter()
+        .map(|f| std::fs::read(t.path(&out).join(f)).expect("output"))
+        .collect();
         outputs.push(files);
     }
     assert!(outputs[0] == outputs[1], "outputs differ between 1 and 2 threads");
@@ -324,4 +333,52 @@ fn help_explains_each_command() {
         assert_eq!(code, 0);
         assert!(stdout.contains("--map") && stdout.contains("--encoding"), "{cmd}: {stdout}");
     }
+}
+
+#[test]
+fn duplicates_merge_into_one_golden_record_that_keeps_every_contact_and_the_withdrawal() {
+    let t = CliTest::new();
+    t.write(
+        "base.csv",
+        "ID клиента;ФИО;Телефон;E-mail;Дата рождения;Согласие на обработку ПД;Согласие на рассылку;Дата отзыва согласия;Последняя покупка\n\
+         1;Иванов Иван Петрович;8 (916) 123-45-67;ivanov@mail.ru;01.02.1980;да;да;;01.03.2024\n\
+         2;Петрова Анна Сергеевна;+7 903 765-43-21;petrova@yandex.ru;15.05.1975;да;да;;01.04.2024\n\
+         3;Иван Петрович Иванов;+7 916 123 45 67, +7 495 981-01-85;i.ivanov@corp.ru;01.02.1980;да;нет;10.05.2024;01.05.2024\n\
+         4;Сидоров Олег;+7 926 111-22-33;sidorov@mail.ru;03.03.1990;да;да;;\n",
+    );
+    let (code, stdout, err) =
+        t.run(&["clean", "base.csv", "--out", "o", "--as-of", "2024-06-01", "--exit-zero"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("merged 1"), "{stdout}");
+    assert_every_row_accounted(&t.path("o"), 4);
+    let (headers, rows) = read_csv(&t.path("o/cleaned.csv"));
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap_or(usize::MAX);
+    let golden: Vec<&Vec<String>> =
+        rows.iter().filter(|r| r[col("steward_row")] == "1;3").collect();
+    assert_eq!(golden.len(), 1, "rows 1 and 3 form one golden record: {rows:?}");
+    let g = golden[0];
+    for phone in ["+79161234567", "+74959810185"] {
+        assert!(g[col("Телефон")].contains(phone), "phone {phone} kept: {}", g[col("Телефон")]);
+    }
+    for email in ["ivanov@mail.ru", "i.ivanov@corp.ru"] {
+        assert!(g[col("E-mail")].contains(email), "email {email} kept: {}", g[col("E-mail")]);
+    }
+    assert_eq!(g[col("Согласие на рассылку")], "нет", "the refusal wins");
+    assert_eq!(g[col("Дата отзыва согласия")], "2024-05-10", "the withdrawal propagates");
+    assert_eq!(g[col("steward_can_email")], "no");
+    let (_, clusters) = read_csv(&t.path("o/clusters.csv"));
+    assert_eq!(clusters.len(), 4, "one line per input row");
+    assert_eq!(clusters[0][3], clusters[2][3]);
+    assert_ne!(clusters[0][3], clusters[1][3]);
+    let (_, merges) = read_csv(&t.path("o/merges.csv"));
+    assert!(
+        merges.iter().any(|m| m[2] == "Телефон" && m[3] == "union" && m[5] == "1;3"),
+        "{merges:?}"
+    );
+    let (code, stdout, _) = t.run(&["dedupe", "base.csv", "--explain", "1", "3"]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("same cluster: yes") && stdout.contains("match probability"),
+        "{stdout}"
+    );
 }

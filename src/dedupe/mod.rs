@@ -33,6 +33,7 @@ pub mod block;
 pub mod cluster;
 pub mod compare;
 pub mod entity;
+pub mod merge;
 pub mod score;
 
 pub use block::{CappedBlock, Pass, PassStats};
