@@ -65,6 +65,7 @@ impl RunConfig {
                 region: config.params.region.clone(),
                 fix_typos: config.fix_typos,
                 as_of: config.as_of.unwrap_or_else(|| chrono::Local::now().date_naive()),
+                allow_ip_literals: config.params.allow_ip_literals,
             },
             show_values: false,
             rules,

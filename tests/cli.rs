@@ -340,14 +340,23 @@ fn duplicates_merge_into_one_golden_record_that_keeps_every_contact_and_the_with
     let t = CliTest::new();
     t.write(
         "base.csv",
-        "ID клиента;ФИО;Телефон;E-mail;Дата рождения;Согласие на обработку ПД;Согласие на рассылку;Дата отзыва согласия;Последняя покупка\n\
-         1;Иванов Иван Петрович;8 (916) 123-45-67;ivanov@mail.ru;01.02.1980;да;да;;01.03.2024\n\
-         2;Петрова Анна Сергеевна;+7 903 765-43-21;petrova@yandex.ru;15.05.1975;да;да;;01.04.2024\n\
-         3;Иван Петрович Иванов;+7 916 123 45 67, +7 495 981-01-85;i.ivanov@corp.ru;01.02.1980;да;нет;10.05.2024;01.05.2024\n\
-         4;Сидоров Олег;+7 926 111-22-33;sidorov@mail.ru;03.03.1990;да;да;;\n",
+        "ID клиента;ФИО;Телефон;E-mail;Email 2;Дата рождения;Согласие на обработку ПД;Согласие на рассылку;Дата отзыва согласия;Последняя покупка\n\
+         1;Иванов Иван Петрович;8 (916) 123-45-67;ivanov@mail.ru;;01.02.1980;да;да;;01.03.2024\n\
+         2;Петрова Анна Сергеевна;+7 903 765-43-21;petrova@yandex.ru;;15.05.1975;да;да;;01.04.2024\n\
+         3;Иван Петрович Иванов;+7 916 123 45 67, +7 495 981-01-85;Ivanov@mail.ru;i.ivanov@corp.ru;01.02.1980;да;нет;10.05.2024;01.05.2024\n\
+         4;Сидоров Олег;+7 926 111-22-33;sidorov@mail.ru;;03.03.1990;да;да;;\n",
     );
-    let (code, stdout, err) =
-        t.run(&["clean", "base.csv", "--out", "o", "--as-of", "2024-06-01", "--exit-zero"]);
+    let (code, stdout, err) = t.run(&[
+        "clean",
+        "base.csv",
+        "--out",
+        "o",
+        "--as-of",
+        "2024-06-01",
+        "--exit-zero",
+        "--map",
+        "Email 2=email",
+    ]);
     assert_eq!(code, 0, "{err}");
     assert!(stdout.contains("merged 1"), "{stdout}");
     assert_every_row_accounted(&t.path("o"), 4);
@@ -360,8 +369,9 @@ fn duplicates_merge_into_one_golden_record_that_keeps_every_contact_and_the_with
     for phone in ["+79161234567", "+74959810185"] {
         assert!(g[col("Телефон")].contains(phone), "phone {phone} kept: {}", g[col("Телефон")]);
     }
+    let emails = format!("{} {}", g[col("E-mail")], g[col("Email 2")]).to_lowercase();
     for email in ["ivanov@mail.ru", "i.ivanov@corp.ru"] {
-        assert!(g[col("E-mail")].contains(email), "email {email} kept: {}", g[col("E-mail")]);
+        assert!(emails.contains(email), "email {email} kept: {emails}");
     }
     assert_eq!(g[col("Согласие на рассылку")], "нет", "the refusal wins");
     assert_eq!(g[col("Дата отзыва согласия")], "2024-05-10", "the withdrawal propagates");
@@ -375,7 +385,8 @@ fn duplicates_merge_into_one_golden_record_that_keeps_every_contact_and_the_with
         merges.iter().any(|m| m[2] == "Телефон" && m[3] == "union" && m[5] == "1;3"),
         "{merges:?}"
     );
-    let (code, stdout, _) = t.run(&["dedupe", "base.csv", "--explain", "1", "3"]);
+    let (code, stdout, _) =
+        t.run(&["dedupe", "base.csv", "--map", "Email 2=email", "--explain", "1", "3"]);
     assert_eq!(code, 0);
     assert!(
         stdout.contains("same cluster: yes") && stdout.contains("match probability"),

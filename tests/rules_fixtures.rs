@@ -34,23 +34,14 @@ fn run(csv: &Path, extra: Vec<Layer>, code: &str) -> Analysis {
     let config = Config::load(&layers, &overrides).unwrap_or_else(|e| panic!("{code}: {e}"));
     let rules = RuleSet::from_config(&config).unwrap();
     let run = RunConfig {
-        inputs: vec![csv.to_path_buf()],
         read: ReadOptions { max_field_bytes: 256, ..ReadOptions::default() },
-        columns: config.columns.clone(),
-        normalize: NormalizeSettings {
-            region: config.params.region.clone(),
-            fix_typos: config.fix_typos,
-            as_of: config.as_of.unwrap_or_else(as_of),
-        },
-        show_values: false,
-        rules,
         // `<CODE>.suppress.csv` and `<CODE>.contacts.csv` feed rules that need those inputs.
         suppress: [csv.with_extension("suppress.csv")]
             .into_iter()
             .filter(|p| p.is_file())
             .collect(),
         contacts_log: Some(csv.with_extension("contacts.csv")).filter(|p| p.is_file()),
-        dedupe: true,
+        ..RunConfig::new(vec![csv.to_path_buf()], rules)
     };
     pipeline::analyze(&run, "check", &Silent).unwrap_or_else(|e| panic!("{code}: {e}"))
 }

@@ -15,7 +15,6 @@ use args::{
     ListFormat, NormalizeArgs, ReportFormat, RulesArgs,
 };
 use steward::input::{ReadOptions, dialect, encoding};
-use steward::normalize::NormalizeSettings;
 use steward::pipeline::{self, Analysis, RunConfig};
 use steward::roles::{Role, RoleOrigin};
 use steward::rules::RuleSet;
@@ -138,21 +137,13 @@ fn resolve(input: &InputArgs, gate: Option<&GateArgs>) -> Result<RunConfig> {
         }),
     };
     let rules = load_rules(&input.rules, &overrides, input.quiet)?;
-    let config = rules.config();
     Ok(RunConfig {
-        inputs: input.inputs.clone(),
         read: ReadOptions { encoding, delimiter, max_field_bytes: input.max_field_bytes },
-        columns: config.columns.clone(),
-        normalize: NormalizeSettings {
-            region: config.params.region.clone(),
-            fix_typos: config.fix_typos,
-            as_of: config.as_of.unwrap_or_else(|| chrono::Local::now().date_naive()),
-        },
         show_values: input.show_values,
-        rules,
         suppress: input.suppress.clone(),
         contacts_log: input.contacts_log.clone(),
         dedupe: !input.no_dedupe,
+        ..RunConfig::new(input.inputs.clone(), rules)
     })
 }
 

@@ -760,7 +760,8 @@ pub fn dedupe_table(table: &EntityTable, settings: &DedupeSettings) -> DedupeRes
         .zip(blocked.sources.par_iter())
         .map(|(&lv, &src)| lv & block::training_mask(src))
         .collect();
-    let (model, sample) = score::estimate(table, &counts, &training, settings);
+    let certain = score::certain_matches(&levels);
+    let (model, sample) = score::estimate(table, &counts, &training, certain, settings);
     drop(training);
 
     // 4. Scores; only pairs at or above the review threshold are kept.

@@ -249,10 +249,18 @@ impl Model {
         if p.present == 0 {
             return self.level_weight(f, EXACT);
         }
-        let u_value = (f64::from(count) / p.present as f64).max(u * self.tf_min_u_ratio);
+        // The value's frequency among the *other* records, smoothed toward the field's average
+        // with TF_PSEUDO_RECORDS: in a base of a few dozen rows every value looks common (the
+        // duplicate pair itself makes it so), and raw frequencies would erase real evidence.
+        let others = f64::from(count.saturating_sub(1));
+        let smoothed = (others + TF_PSEUDO_RECORDS * u) / (p.present as f64 + TF_PSEUDO_RECORDS);
+        let u_value = smoothed.max(u * self.tf_min_u_ratio);
         (m / u_value.clamp(1e-15, 1.0)).log2()
     }
 }
+
+/// Weight of the field's average in a value's term frequency (see `tf_weight`).
+const TF_PSEUDO_RECORDS: f64 = 100.0;
 
 /// Per-field part of an [`Explanation`].
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -373,10 +381,27 @@ fn initial_m(f: Field, l: u8) -> f64 {
 
 /// Fits the model: `u` from counts and a random sample, `m` and the match rate by EM over the
 /// candidate level patterns. Returns the model and the number of sampled pairs.
+/// Candidate pairs that agree exactly on four or more fields and disagree on none: duplicates
+/// beyond reasonable doubt. EM's match count collapses when duplicates are few (a small or
+/// mostly clean base explains them as coincidence); this count is a floor under it.
+pub(crate) fn certain_matches(levels: &[u64]) -> f64 {
+    levels
+        .iter()
+        .filter(|&&packed| {
+            let lv = compare::unpack(packed);
+            let present = || Field::ALL.iter().zip(lv.iter()).filter(|&(_, &l)| l != MISSING);
+            let exact = present().filter(|&(_, &l)| l == EXACT).count();
+            let differs = present().any(|(f, &l)| usize::from(l) + 1 == f.n_levels());
+            exact >= 4 && !differs
+        })
+        .count() as f64
+}
+
 pub(crate) fn estimate(
     t: &EntityTable,
     counts: &TermCounts,
     candidate_levels: &[u64],
+    certain_matches: f64,
     s: &DedupeSettings,
 ) -> (Model, u64) {
     let n = t.len();
@@ -515,7 +540,7 @@ pub(crate) fn estimate(
     let all_pairs = (n as f64) * (n.saturating_sub(1) as f64) / 2.0;
     let prior = match s.prior_match_probability {
         Some(p) => p,
-        None if all_pairs > 0.0 => lambda * total / all_pairs,
+        None if all_pairs > 0.0 => (lambda * total).max(certain_matches) / all_pairs,
         None => 1e-6,
     }
     .clamp(1e-15, 0.5);

@@ -24,6 +24,8 @@ pub struct NormalizeSettings {
     pub fix_typos: bool,
     /// The date "today" is taken to be (future birth dates, ages).
     pub as_of: chrono::NaiveDate,
+    /// Accept IP-literal email domains (flagged) instead of rejecting them.
+    pub allow_ip_literals: bool,
 }
 
 /// Column-level facts gathered before rows are normalized.
@@ -83,7 +85,11 @@ impl NormalizeContext {
             })
             .collect();
         let phone = phone::PhoneOptions::with_region(settings.region.clone());
-        let email = email::EmailOptions { fix_typos: settings.fix_typos, ..Default::default() };
+        let email = email::EmailOptions {
+            fix_typos: settings.fix_typos,
+            allow_ip_literals: settings.allow_ip_literals,
+            ..Default::default()
+        };
         NormalizeContext {
             settings,
             phone,

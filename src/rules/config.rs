@@ -160,6 +160,9 @@ pub struct Params {
     /// Days within which data must be destroyed after consent is withdrawn
     /// (152-FZ art. 21 p.5: 30 days; GDPR art. 12(3): one month).
     pub retention_days_after_withdrawal: u32,
+    /// Accept email addresses with an IP-literal domain (`user@[192.0.2.1]`), flagged as
+    /// EM007, instead of rejecting them as invalid (EM001).
+    pub allow_ip_literals: bool,
     /// Consent evidence older than this many months is not relied on (ICO: about 6 months for
     /// bought lists); unset means consent does not age.
     pub consent_max_age_months: Option<u32>,
@@ -185,6 +188,7 @@ impl Default for Params {
             stale_months: 24,
             lead_max_days: 90,
             retention_days_after_withdrawal: 30,
+            allow_ip_literals: false,
             consent_max_age_months: None,
             storage_countries: Vec::new(),
             required_roles: Vec::new(),
