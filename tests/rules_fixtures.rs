@@ -6,7 +6,6 @@
 use std::path::{Path, PathBuf};
 
 use steward::input::ReadOptions;
-use steward::normalize::NormalizeSettings;
 use steward::pipeline::{self, Analysis, RunConfig};
 use steward::progress::Silent;
 use steward::rules::RuleSet;
@@ -17,9 +16,6 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn as_of() -> chrono::NaiveDate {
-    chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()
-}
 
 /// Runs `csv` with the given rules layers, selecting only `code`.
 fn run(csv: &Path, extra: Vec<Layer>, code: &str) -> Analysis {
