@@ -247,7 +247,8 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
         profile: None,
     };
     let raw: Vec<&csv::StringRecord> = input.rows.iter().map(|r| &r.record).collect();
-    let cluster_sizes: Vec<usize> = Vec::new();
+    let cluster_sizes: Vec<usize> =
+        dedupe.as_ref().map_or_else(Vec::new, |d| d.clusters().iter().map(Vec::len).collect());
     report.profile = Some(compute_profile(
         &columns,
         &raw,

@@ -16,7 +16,6 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-
 /// Runs `csv` with the given rules layers, selecting only `code`.
 fn run(csv: &Path, extra: Vec<Layer>, code: &str) -> Analysis {
     // The fixtures' as-of date is a layer, not an override, so a fixture's own TOML may move it.

@@ -553,6 +553,28 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| {
 
 /// Normalizes one cell. Never panics; see [`EmailCell`] for what comes back.
 pub fn normalize_email(raw: &str, opts: &EmailOptions) -> EmailCell {
+    let cell = normalize_email_once(raw, opts);
+    // Unicode mappings (`¼` → `1⁄4`) can yield a form that is not valid on its own; a stored
+    // value must normalize to itself, so such an address is rejected. Only non-ASCII results
+    // pay for the second pass.
+    if cell.address.is_some() && !cell.value.is_ascii() {
+        let again = normalize_email_once(&cell.value, opts);
+        if again.address.is_none() || again.value != cell.value {
+            return EmailCell {
+                value: raw.to_string(),
+                address: None,
+                typo_suggestion: None,
+                issues: vec![Issue::new(
+                    EM_INVALID_SYNTAX,
+                    "The internationalized domain does not survive IDNA normalization.",
+                )],
+            };
+        }
+    }
+    cell
+}
+
+fn normalize_email_once(raw: &str, opts: &EmailOptions) -> EmailCell {
     let trimmed = raw.trim_matches(is_junk_space);
     if let Some((at, upper)) = fast_clean_ascii(trimmed) {
         let (local, domain) = (&trimmed[..at], &trimmed[at + 1..]);
@@ -1349,6 +1371,19 @@ fn check_domain<'a>(
             ));
         }
         let unicode = unicode.into_owned();
+        // The stored form must itself be valid: mappings such as `½` → `1⁄2` can produce a
+        // Unicode domain that IDNA rejects, and a stored value must normalize to itself.
+        let stable = uts46.to_ascii(
+            unicode.as_bytes(),
+            idna::uts46::AsciiDenyList::STD3,
+            idna::uts46::Hyphens::Check,
+            idna::uts46::DnsLength::Verify,
+        );
+        if stable.is_err() {
+            return Err(Reject::syntax(
+                "The internationalized domain is not valid (UTS #46 / IDNA).",
+            ));
+        }
         if unicode != domain {
             if unicode.to_lowercase() == domain.to_lowercase() {
                 changes.domain_case = true;

@@ -314,7 +314,7 @@ fn findings_bars(report: &Report) -> (Vec<Bar>, f64) {
         .map(|(code, rc)| Bar {
             label: format!("{code} {}", rc.name),
             parts: vec![(rc.count as f64, severity_colour(&rc.severity))],
-            text: format!("{} ({:.1}%)", rc.count, pct(rc.count, base)),
+            text: format!("{} ({:.1}% of rows)", rc.count, pct(rc.rows, base)),
             title: format!("{code} {}: {} findings, {}", rc.name, rc.count, rc.severity),
         })
         .collect();
@@ -455,7 +455,7 @@ fn rules_section(h: &mut String, report: &Report) {
             esc(&rc.severity),
             esc(&rc.severity),
             rc.count,
-            pct(rc.count, base),
+            pct(rc.rows, base),
             if rc.fails_gate() {
                 "<span class=\"verdict-fail\">✖ fail</span>"
             } else {

@@ -113,7 +113,7 @@ pub fn render(report: &Report) -> String {
             ))
         });
         for (code, rc) in &rules {
-            let pct = 100.0 * rc.count as f64 / report.rows_base() as f64;
+            let pct = 100.0 * rc.rows as f64 / report.rows_base() as f64;
             let _ = writeln!(
                 m,
                 "| {} | {} | {} | {} | {pct:.1}% | {} |",

@@ -614,6 +614,7 @@ pub(crate) mod tests_support {
             name: name.to_string(),
             severity: severity.to_string(),
             count,
+            rows: count,
             verdict: if severity == "error" { Verdict::Fail } else { Verdict::Pass },
             ..RuleCount::default()
         };
