@@ -56,7 +56,9 @@ fn read_write(c: &mut Criterion) {
         };
         let rules = RuleSet::from_config(&Config::load(&layers, &overrides).expect("rules"))
             .expect("rule set");
-        let config = RunConfig::new(vec![input.clone()], rules);
+        // The `normalize` path: read, (no roles mapped here), write — no dedupe, no checks.
+        let config =
+            RunConfig { dedupe: false, assess: false, ..RunConfig::new(vec![input.clone()], rules) };
         let out = dir.join(format!("out_{rows}.csv"));
         group.throughput(Throughput::Bytes(bytes));
         group.bench_function(format!("{rows}_rows"), |b| {

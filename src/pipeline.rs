@@ -50,6 +50,9 @@ pub struct RunConfig {
     pub contacts_log: Option<PathBuf>,
     /// Find duplicate clients and merge each cluster into one golden record.
     pub dedupe: bool,
+    /// Run the domain checks (completeness, lifecycle, consent, business rules) and profile the
+    /// data for the report. `normalize` turns this off: it only rewrites values.
+    pub assess: bool,
 }
 
 impl RunConfig {
@@ -72,6 +75,7 @@ impl RunConfig {
             suppress: Vec::new(),
             contacts_log: None,
             dedupe: true,
+            assess: true,
         }
     }
 }
@@ -184,7 +188,10 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
     let suppression = load_suppression(&config.suppress, &keys)?;
     let contact_log = load_contact_log(config.contacts_log.as_deref(), &keys)?;
     let params = check_params(&config.rules.config().params);
-    let (segments, reach) = run_checks(
+    let (segments, reach) = if !config.assess {
+        (vec![Segment::Unknown; normalized.len()], vec![Contactability::default(); normalized.len()])
+    } else {
+        run_checks(
         &mut normalized,
         &columns,
         &clusters,
@@ -192,7 +199,8 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
         config.normalize.as_of,
         contact_log.as_ref(),
         &suppression,
-    );
+    )
+    };
 
     let findings =
         collect_findings(&input, &columns, &normalized, config.show_values, &config.rules);
@@ -249,16 +257,18 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
     let raw: Vec<&csv::StringRecord> = input.rows.iter().map(|r| &r.record).collect();
     let cluster_sizes: Vec<usize> =
         dedupe.as_ref().map_or_else(Vec::new, |d| d.clusters().iter().map(Vec::len).collect());
-    report.profile = Some(compute_profile(
-        &columns,
-        &raw,
-        &normalized,
-        &segments,
-        &reach,
-        &cluster_sizes,
-        &findings,
-        config.show_values,
-    ));
+    report.profile = config.assess.then(|| {
+        compute_profile(
+            &columns,
+            &raw,
+            &normalized,
+            &segments,
+            &reach,
+            &cluster_sizes,
+            &findings,
+            config.show_values,
+        )
+    });
     drop(raw);
     let golden = match &dedupe {
         Some(d) => {

@@ -305,6 +305,7 @@ fn normalize(a: NormalizeArgs) -> Result<u8> {
     }
     let mut config = resolve(&a.input, None)?;
     config.dedupe = false;
+    config.assess = false;
     let analysis = analyze(&config, "normalize", a.input.quiet)?;
     pipeline::write_normalized(&analysis, &a.out, &config.inputs)
         .with_context(|| format!("writing {}", a.out.display()))?;
