@@ -209,7 +209,8 @@ pub(crate) fn compare(t: &EntityTable, a: usize, b: usize) -> Comparison {
     l[Field::Gender as usize] = gender_level(t.gender(a), t.gender(b));
     l[Field::BirthDate as usize] = date_level(t.birth(a), t.birth(b));
     l[Field::Phone as usize] = phone_level(&t.phones.interner, t.phones.of(a), t.phones.of(b));
-    l[Field::Email as usize] = email_level(&t.emails.interner, t.emails.of(a), t.emails.of(b));
+    l[Field::Email as usize] =
+        email_level(&t.emails.interner, t.emails.of(a), t.emails.of(b), &[ga, sa, gb, sb]);
     l[Field::StreetNumber as usize] =
         code_level(t.s(Col::StreetNumber, a), t.s(Col::StreetNumber, b));
     l[Field::Address as usize] = address_level(t.s(Col::Address, a), t.s(Col::Address, b));
@@ -377,26 +378,49 @@ const ROLE_LOCAL_PARTS: &[&str] = &[
 ];
 
 /// Email key sets: shared / close (one typo, or the same personal local part) / different.
-pub(crate) fn email_level(strs: &Interner, a: &[u32], b: &[u32]) -> u8 {
+///
+/// `names` are the name keys of both records. The same local part at another domain counts
+/// as close only when it is not spelled from those names: `anthony.patel@aol.com` and
+/// `anthony.patel@icloud.com` say no more than the names already do (namesakes pick the same
+/// address at different providers), so such a pair is `missing` rather than close.
+pub(crate) fn email_level(strs: &Interner, a: &[u32], b: &[u32], names: &[&str]) -> u8 {
     if a.is_empty() || b.is_empty() {
         return MISSING;
     }
     if sorted_intersect(a, b) {
         return EXACT;
     }
+    let mut name_spelled = false;
     for &x in a {
         for &y in b {
             let (x, y) = (strs.get(x), strs.get(y));
             let (lx, dx) = x.rsplit_once('@').unwrap_or((x, ""));
             let (ly, dy) = y.rsplit_once('@').unwrap_or((y, ""));
             let personal = lx.chars().count() >= 5 && !ROLE_LOCAL_PARTS.contains(&lx);
-            // Same personal local part at another (or typo'd) domain, or a typo in the local part.
-            if (lx == ly && personal) || (dx == dy && personal && within_one_edit_str(lx, ly)) {
-                return 2;
+            if dx == dy && personal && within_one_edit_str(lx, ly) {
+                return 2; // a typo in the local part
+            }
+            if lx == ly && personal {
+                if !spelled_from_names(lx, names) {
+                    return 2;
+                }
+                name_spelled = true;
             }
         }
     }
-    3
+    if name_spelled { MISSING } else { 3 }
+}
+
+/// Whether an email local part is spelled from a name: it contains a first name (≥ 3 letters)
+/// or the first four letters of a surname (`tolstaya` from `tolstaia`).
+fn spelled_from_names(local: &str, names: &[&str]) -> bool {
+    let letters: String = local.chars().filter(|c| c.is_alphabetic()).collect();
+    names.iter().any(|n| {
+        let n = n.trim();
+        let stem: String = n.chars().filter(|c| c.is_alphabetic()).take(4).collect();
+        (n.chars().count() >= 3 && letters.contains(n))
+            || (stem.chars().count() == 4 && letters.contains(&stem))
+    })
 }
 
 /// Short codes (postcode, house number, id): exact / one edit / different.
@@ -749,9 +773,14 @@ mod tests {
         let e2 = strs.intern("ivan.petrov@gmail.com");
         let e3 = strs.intern("info@a.ru");
         let e4 = strs.intern("info@b.ru");
-        assert_eq!(email_level(&strs, &[e1], &[e1]), EXACT);
-        assert_eq!(email_level(&strs, &[e1], &[e2]), 2);
-        assert_eq!(email_level(&strs, &[e3], &[e4]), 3);
+        let names = ["sergei", "orlov"];
+        assert_eq!(email_level(&strs, &[e1], &[e1], &names), EXACT);
+        assert_eq!(email_level(&strs, &[e1], &[e2], &names), 2);
+        assert_eq!(email_level(&strs, &[e3], &[e4], &names), 3);
+        // The same address spelled from the shared name says nothing beyond the name.
+        assert_eq!(email_level(&strs, &[e1], &[e2], &["ivan", "petrov"]), MISSING);
+        let e5 = strs.intern("ivan.petrvo@mail.ru");
+        assert_eq!(email_level(&strs, &[e1], &[e5], &["ivan", "petrov"]), 2);
     }
 
     #[test]
