@@ -197,7 +197,11 @@ pub(crate) fn compare(t: &EntityTable, a: usize, b: usize) -> Comparison {
     if weak && (first(ga, sb) || first(sa, gb)) {
         // Crosswise: a's given against b's surname and the other way round.
         let crossed = (given_level(ga, ga, sb, sb), surname_level(sa, gb));
-        if name_quality(crossed) > name_quality(straight) {
+        // Both crossed halves must agree: `maiorova iuliia` against `iudina anna` crosses
+        // one similar-looking pair only by chance.
+        let both_agree =
+            crossed.0 != level::GIVEN_DIFFERENT && crossed.1 != level::SURNAME_DIFFERENT;
+        if both_agree && name_quality(crossed) > name_quality(straight) {
             names = crossed;
             names_swapped = true;
         }

@@ -196,6 +196,13 @@ impl Model {
                 None => self.level_weight(f, l),
             };
         }
+        // INN and company name both identify the employer: agreeing on both is one piece of
+        // evidence (colleagues share both), so only the stronger one counts.
+        let (inn, company) = (Field::Inn as usize, Field::Company as usize);
+        if w[inn] > 0.0 && w[company] > 0.0 {
+            let weaker = if w[inn] < w[company] { inn } else { company };
+            w[weaker] = 0.0;
+        }
         w
     }
 
