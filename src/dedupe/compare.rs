@@ -573,22 +573,46 @@ fn jaro_ascii(a: &[u8], b: &[u8]) -> f64 {
     (m / la as f64 + m / lb as f64 + (matches - transpositions / 2) as f64 / m) / 3.0
 }
 
-/// One side is an initial (`i`, `i.`) of the other.
+/// One side is an initial (`i`, `i.`) of the other. Keys are transliterated skeletons, so an
+/// initial may be several letters (`Ю.` → `iu`, `Ш.` → `sh`) or spelled apart from the
+/// name's own first letter (`C.` → `k` against `christine`): both are accepted.
 fn initial_consistent(a: &str, b: &str) -> bool {
-    let initial = |s: &str| {
+    fn initial(s: &str) -> Option<&str> {
         let t = s.trim_end_matches('.');
         let mut c = t.chars();
         match (c.next(), c.next()) {
-            (Some(ch), None) => Some(ch),
+            (Some(_), None) => Some(t),
+            _ if t.len() <= 4 && LETTER_KEYS.iter().any(|k| k == t) => Some(t),
             _ => None,
         }
+    }
+    let consistent = |init: &str, full: &str| {
+        full.chars().count() > init.chars().count()
+            && (full.starts_with(init)
+                || full.chars().next().is_some_and(|c| {
+                    let mut buf = [0u8; 4];
+                    crate::normalize::name::name_key(c.encode_utf8(&mut buf)) == init
+                }))
     };
     match (initial(a), initial(b)) {
-        (Some(x), None) => b.starts_with(x),
-        (None, Some(y)) => a.starts_with(y),
+        (Some(x), None) => consistent(x, b),
+        (None, Some(y)) => consistent(y, a),
         _ => false,
     }
 }
+
+/// Name keys of single letters, Latin and Cyrillic: what an initial becomes as a key.
+static LETTER_KEYS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+    let mut keys: Vec<String> = ('a'..='z')
+        .chain('а'..='я')
+        .chain(['ё'])
+        .map(|c| crate::normalize::name::name_key(&c.to_string()))
+        .filter(|k| !k.is_empty())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+});
 
 /// Equal once spaces, hyphens and dots are removed (`pridhamstreet` = `pridham street`).
 fn squashed_equal(a: &str, b: &str) -> bool {
@@ -728,6 +752,13 @@ mod tests {
         assert_eq!(surname_level("", "smith"), MISSING);
         assert_eq!(patronymic_level("petrovich", "petrovich"), EXACT);
         assert_eq!(patronymic_level("p", "petrovich"), level::PATRONYMIC_CLOSE);
+        // Initials as transliterated keys: Ю. → iu, C. → k.
+        let key = crate::normalize::name::name_key;
+        for (init, full) in [("Ю.", "Юрьевич"), ("C.", "Christine"), ("Ш.", "Шамилевич")]
+        {
+            assert_eq!(patronymic_level(&key(init), &key(full)), level::PATRONYMIC_CLOSE, "{init}");
+        }
+        assert_eq!(patronymic_level(&key("Ю."), &key("Андреевич")), level::PATRONYMIC_DIFFERENT);
         assert_eq!(patronymic_level("petrovich", "sergeevich"), level::PATRONYMIC_DIFFERENT);
     }
 
