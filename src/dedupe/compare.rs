@@ -402,7 +402,13 @@ pub(crate) fn email_level(strs: &Interner, a: &[u32], b: &[u32], names: &[&str])
             let (ly, dy) = y.rsplit_once('@').unwrap_or((y, ""));
             let personal = lx.chars().count() >= 5 && !ROLE_LOCAL_PARTS.contains(&lx);
             if dx == dy && personal && within_one_edit_str(lx, ly) {
-                return 2; // a typo in the local part
+                // A typo in the local part; `sarah-gray` and `sarahgray` at one provider are
+                // two namesakes' addresses, not a typo.
+                let letters = |s: &str| s.chars().filter(|c| c.is_alphabetic()).collect::<String>();
+                if letters(lx) != letters(ly) || !spelled_from_names(lx, names) {
+                    return 2;
+                }
+                name_spelled = true;
             }
             if lx == ly && personal {
                 if !spelled_from_names(lx, names) {
@@ -418,7 +424,9 @@ pub(crate) fn email_level(strs: &Interner, a: &[u32], b: &[u32], names: &[&str])
 /// Whether an email local part is spelled from a name: it contains a first name (≥ 3 letters)
 /// or the first four letters of a surname (`tolstaya` from `tolstaia`).
 fn spelled_from_names(local: &str, names: &[&str]) -> bool {
-    let letters: String = local.chars().filter(|c| c.is_alphabetic()).collect();
+    // Name keys are phonetic skeletons: compare the local part's skeleton.
+    let letters: String =
+        crate::normalize::name::name_key(local).chars().filter(|c| c.is_alphabetic()).collect();
     names.iter().any(|n| {
         let n = n.trim();
         let stem: String = n.chars().filter(|c| c.is_alphabetic()).take(4).collect();
@@ -816,6 +824,11 @@ mod tests {
         assert_eq!(email_level(&strs, &[e1], &[e2], &["ivan", "petrov"]), MISSING);
         let e5 = strs.intern("ivan.petrvo@mail.ru");
         assert_eq!(email_level(&strs, &[e1], &[e5], &["ivan", "petrov"]), 2);
+        let (w1, w2) = (strs.intern("s.wilson@hotmail.com"), strs.intern("s.wilson@acme.com"));
+        let key = crate::normalize::name::name_key;
+        assert_eq!(email_level(&strs, &[w1], &[w2], &[&key("Samuel"), &key("Wilson")]), MISSING);
+        let (g1, g2) = (strs.intern("sarah-gray@gmail.com"), strs.intern("sarahgray@gmail.com"));
+        assert_eq!(email_level(&strs, &[g1], &[g2], &[&key("Sarah"), &key("Gray")]), MISSING);
     }
 
     #[test]
