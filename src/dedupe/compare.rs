@@ -197,7 +197,11 @@ pub(crate) fn compare(t: &EntityTable, a: usize, b: usize) -> Comparison {
     if weak && (first(ga, sb) || first(sa, gb)) {
         // Crosswise: a's given against b's surname and the other way round.
         let crossed = (given_level(ga, ga, sb, sb), surname_level(sa, gb));
-        if name_quality(crossed) > name_quality(straight) {
+        // Both crossed halves must agree: `maiorova iuliia` against `iudina anna` crosses
+        // one similar-looking pair only by chance.
+        let both_agree =
+            crossed.0 != level::GIVEN_DIFFERENT && crossed.1 != level::SURNAME_DIFFERENT;
+        if both_agree && name_quality(crossed) > name_quality(straight) {
             names = crossed;
             names_swapped = true;
         }
@@ -209,7 +213,8 @@ pub(crate) fn compare(t: &EntityTable, a: usize, b: usize) -> Comparison {
     l[Field::Gender as usize] = gender_level(t.gender(a), t.gender(b));
     l[Field::BirthDate as usize] = date_level(t.birth(a), t.birth(b));
     l[Field::Phone as usize] = phone_level(&t.phones.interner, t.phones.of(a), t.phones.of(b));
-    l[Field::Email as usize] = email_level(&t.emails.interner, t.emails.of(a), t.emails.of(b));
+    l[Field::Email as usize] =
+        email_level(&t.emails.interner, t.emails.of(a), t.emails.of(b), &[ga, sa, gb, sb]);
     l[Field::StreetNumber as usize] =
         code_level(t.s(Col::StreetNumber, a), t.s(Col::StreetNumber, b));
     l[Field::Address as usize] = address_level(t.s(Col::Address, a), t.s(Col::Address, b));
@@ -377,26 +382,57 @@ const ROLE_LOCAL_PARTS: &[&str] = &[
 ];
 
 /// Email key sets: shared / close (one typo, or the same personal local part) / different.
-pub(crate) fn email_level(strs: &Interner, a: &[u32], b: &[u32]) -> u8 {
+///
+/// `names` are the name keys of both records. The same local part at another domain counts
+/// as close only when it is not spelled from those names: `anthony.patel@aol.com` and
+/// `anthony.patel@icloud.com` say no more than the names already do (namesakes pick the same
+/// address at different providers), so such a pair is `missing` rather than close.
+pub(crate) fn email_level(strs: &Interner, a: &[u32], b: &[u32], names: &[&str]) -> u8 {
     if a.is_empty() || b.is_empty() {
         return MISSING;
     }
     if sorted_intersect(a, b) {
         return EXACT;
     }
+    let mut name_spelled = false;
     for &x in a {
         for &y in b {
             let (x, y) = (strs.get(x), strs.get(y));
             let (lx, dx) = x.rsplit_once('@').unwrap_or((x, ""));
             let (ly, dy) = y.rsplit_once('@').unwrap_or((y, ""));
             let personal = lx.chars().count() >= 5 && !ROLE_LOCAL_PARTS.contains(&lx);
-            // Same personal local part at another (or typo'd) domain, or a typo in the local part.
-            if (lx == ly && personal) || (dx == dy && personal && within_one_edit_str(lx, ly)) {
-                return 2;
+            if dx == dy && personal && within_one_edit_str(lx, ly) {
+                // A typo in the local part; `sarah-gray` and `sarahgray` at one provider are
+                // two namesakes' addresses, not a typo.
+                let letters = |s: &str| s.chars().filter(|c| c.is_alphabetic()).collect::<String>();
+                if letters(lx) != letters(ly) || !spelled_from_names(lx, names) {
+                    return 2;
+                }
+                name_spelled = true;
+            }
+            if lx == ly && personal {
+                if !spelled_from_names(lx, names) {
+                    return 2;
+                }
+                name_spelled = true;
             }
         }
     }
-    3
+    if name_spelled { MISSING } else { 3 }
+}
+
+/// Whether an email local part is spelled from a name: it contains a first name (≥ 3 letters)
+/// or the first four letters of a surname (`tolstaya` from `tolstaia`).
+fn spelled_from_names(local: &str, names: &[&str]) -> bool {
+    // Name keys are phonetic skeletons: compare the local part's skeleton.
+    let letters: String =
+        crate::normalize::name::name_key(local).chars().filter(|c| c.is_alphabetic()).collect();
+    names.iter().any(|n| {
+        let n = n.trim();
+        let stem: String = n.chars().filter(|c| c.is_alphabetic()).take(4).collect();
+        (n.chars().count() >= 3 && letters.contains(n))
+            || (stem.chars().count() == 4 && letters.contains(&stem))
+    })
 }
 
 /// Short codes (postcode, house number, id): exact / one edit / different.
@@ -545,22 +581,46 @@ fn jaro_ascii(a: &[u8], b: &[u8]) -> f64 {
     (m / la as f64 + m / lb as f64 + (matches - transpositions / 2) as f64 / m) / 3.0
 }
 
-/// One side is an initial (`i`, `i.`) of the other.
+/// One side is an initial (`i`, `i.`) of the other. Keys are transliterated skeletons, so an
+/// initial may be several letters (`Ю.` → `iu`, `Ш.` → `sh`) or spelled apart from the
+/// name's own first letter (`C.` → `k` against `christine`): both are accepted.
 fn initial_consistent(a: &str, b: &str) -> bool {
-    let initial = |s: &str| {
+    fn initial(s: &str) -> Option<&str> {
         let t = s.trim_end_matches('.');
         let mut c = t.chars();
         match (c.next(), c.next()) {
-            (Some(ch), None) => Some(ch),
+            (Some(_), None) => Some(t),
+            _ if t.len() <= 4 && LETTER_KEYS.iter().any(|k| k == t) => Some(t),
             _ => None,
         }
+    }
+    let consistent = |init: &str, full: &str| {
+        full.chars().count() > init.chars().count()
+            && (full.starts_with(init)
+                || full.chars().next().is_some_and(|c| {
+                    let mut buf = [0u8; 4];
+                    crate::normalize::name::name_key(c.encode_utf8(&mut buf)) == init
+                }))
     };
     match (initial(a), initial(b)) {
-        (Some(x), None) => b.starts_with(x),
-        (None, Some(y)) => a.starts_with(y),
+        (Some(x), None) => consistent(x, b),
+        (None, Some(y)) => consistent(y, a),
         _ => false,
     }
 }
+
+/// Name keys of single letters, Latin and Cyrillic: what an initial becomes as a key.
+static LETTER_KEYS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+    let mut keys: Vec<String> = ('a'..='z')
+        .chain('а'..='я')
+        .chain(['ё'])
+        .map(|c| crate::normalize::name::name_key(&c.to_string()))
+        .filter(|k| !k.is_empty())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+});
 
 /// Equal once spaces, hyphens and dots are removed (`pridhamstreet` = `pridham street`).
 fn squashed_equal(a: &str, b: &str) -> bool {
@@ -700,6 +760,13 @@ mod tests {
         assert_eq!(surname_level("", "smith"), MISSING);
         assert_eq!(patronymic_level("petrovich", "petrovich"), EXACT);
         assert_eq!(patronymic_level("p", "petrovich"), level::PATRONYMIC_CLOSE);
+        // Initials as transliterated keys: Ю. → iu, C. → k.
+        let key = crate::normalize::name::name_key;
+        for (init, full) in [("Ю.", "Юрьевич"), ("C.", "Christine"), ("Ш.", "Шамилевич")]
+        {
+            assert_eq!(patronymic_level(&key(init), &key(full)), level::PATRONYMIC_CLOSE, "{init}");
+        }
+        assert_eq!(patronymic_level(&key("Ю."), &key("Андреевич")), level::PATRONYMIC_DIFFERENT);
         assert_eq!(patronymic_level("petrovich", "sergeevich"), level::PATRONYMIC_DIFFERENT);
     }
 
@@ -749,9 +816,19 @@ mod tests {
         let e2 = strs.intern("ivan.petrov@gmail.com");
         let e3 = strs.intern("info@a.ru");
         let e4 = strs.intern("info@b.ru");
-        assert_eq!(email_level(&strs, &[e1], &[e1]), EXACT);
-        assert_eq!(email_level(&strs, &[e1], &[e2]), 2);
-        assert_eq!(email_level(&strs, &[e3], &[e4]), 3);
+        let names = ["sergei", "orlov"];
+        assert_eq!(email_level(&strs, &[e1], &[e1], &names), EXACT);
+        assert_eq!(email_level(&strs, &[e1], &[e2], &names), 2);
+        assert_eq!(email_level(&strs, &[e3], &[e4], &names), 3);
+        // The same address spelled from the shared name says nothing beyond the name.
+        assert_eq!(email_level(&strs, &[e1], &[e2], &["ivan", "petrov"]), MISSING);
+        let e5 = strs.intern("ivan.petrvo@mail.ru");
+        assert_eq!(email_level(&strs, &[e1], &[e5], &["ivan", "petrov"]), 2);
+        let (w1, w2) = (strs.intern("s.wilson@hotmail.com"), strs.intern("s.wilson@acme.com"));
+        let key = crate::normalize::name::name_key;
+        assert_eq!(email_level(&strs, &[w1], &[w2], &[&key("Samuel"), &key("Wilson")]), MISSING);
+        let (g1, g2) = (strs.intern("sarah-gray@gmail.com"), strs.intern("sarahgray@gmail.com"));
+        assert_eq!(email_level(&strs, &[g1], &[g2], &[&key("Sarah"), &key("Gray")]), MISSING);
     }
 
     #[test]

@@ -196,6 +196,13 @@ impl Model {
                 None => self.level_weight(f, l),
             };
         }
+        // INN and company name both identify the employer: agreeing on both is one piece of
+        // evidence (colleagues share both), so only the stronger one counts.
+        let (inn, company) = (Field::Inn as usize, Field::Company as usize);
+        if w[inn] > 0.0 && w[company] > 0.0 {
+            let weaker = if w[inn] < w[company] { inn } else { company };
+            w[weaker] = 0.0;
+        }
         w
     }
 
@@ -345,10 +352,28 @@ fn exact_u(counts: impl Iterator<Item = u32>, present: u64) -> f64 {
 /// match class; real duplicates rarely disagree outright on more than a few percent.
 const MAX_M_DIFFERENT: f64 = 0.3;
 
-/// Projects `m` onto `m[different] <= MAX_M_DIFFERENT`, rescaling the agreeing levels.
-fn cap_disagreement(m: &mut [f64], different: usize) {
+/// Cap of `m[different]` per field. Identity attributes (first name, patronymic, birth date)
+/// are rarely replaced outright in a true duplicate, unlike contact channels and addresses,
+/// which people change; a surname changes on marriage. Left at the common cap, EM lets
+/// colleagues and relatives (who agree on company, phone, address) pull these up and a
+/// different first name then costs almost nothing.
+fn max_m_different(f: Field) -> f64 {
+    match f {
+        Field::Given | Field::Patronymic | Field::BirthDate => MAX_M_DIFFERENT_IDENTITY,
+        Field::Surname => MAX_M_DIFFERENT_SURNAME,
+        _ => MAX_M_DIFFERENT,
+    }
+}
+
+/// See [`max_m_different`].
+const MAX_M_DIFFERENT_IDENTITY: f64 = 0.1;
+/// See [`max_m_different`].
+const MAX_M_DIFFERENT_SURNAME: f64 = 0.15;
+
+/// Projects `m` onto `m[different] <= cap`, rescaling the agreeing levels.
+fn cap_disagreement(m: &mut [f64], different: usize, cap: f64) {
     let Some(&d) = m.get(different) else { return };
-    if d <= MAX_M_DIFFERENT {
+    if d <= cap {
         return;
     }
     let rest: f64 =
@@ -356,13 +381,9 @@ fn cap_disagreement(m: &mut [f64], different: usize) {
     let n_rest = m.len().saturating_sub(2).max(1) as f64;
     for (l, v) in m.iter_mut().enumerate() {
         if l == different {
-            *v = MAX_M_DIFFERENT;
+            *v = cap;
         } else if l != 0 {
-            *v = if rest > 0.0 {
-                *v / rest * (1.0 - MAX_M_DIFFERENT)
-            } else {
-                (1.0 - MAX_M_DIFFERENT) / n_rest
-            };
+            *v = if rest > 0.0 { *v / rest * (1.0 - cap) } else { (1.0 - cap) / n_rest };
         }
     }
 }
@@ -525,7 +546,7 @@ pub(crate) fn estimate(
                     }
                 })
                 .collect();
-            cap_disagreement(&mut m, f.different() as usize);
+            cap_disagreement(&mut m, f.different() as usize, max_m_different(f));
             for (l, new_m) in m.into_iter().enumerate().skip(1) {
                 delta = delta.max((new_m - p.m[l]).abs());
                 p.m[l] = new_m;
@@ -672,11 +693,11 @@ mod tests {
     #[test]
     fn disagreement_cap_keeps_a_distribution() {
         let mut m = vec![0.0, 0.05, 0.05, 0.9];
-        cap_disagreement(&mut m, 3);
+        cap_disagreement(&mut m, 3, MAX_M_DIFFERENT);
         assert!((m[3] - MAX_M_DIFFERENT).abs() < 1e-12);
         assert!((m[1] - 0.35).abs() < 1e-12 && (m[2] - 0.35).abs() < 1e-12);
         let mut ok = vec![0.0, 0.8, 0.2];
-        cap_disagreement(&mut ok, 2);
+        cap_disagreement(&mut ok, 2, MAX_M_DIFFERENT);
         assert_eq!(ok, vec![0.0, 0.8, 0.2]);
     }
 
