@@ -57,8 +57,11 @@ fn read_write(c: &mut Criterion) {
         let rules = RuleSet::from_config(&Config::load(&layers, &overrides).expect("rules"))
             .expect("rule set");
         // The `normalize` path: read, (no roles mapped here), write — no dedupe, no checks.
-        let config =
-            RunConfig { dedupe: false, assess: false, ..RunConfig::new(vec![input.clone()], rules) };
+        let config = RunConfig {
+            dedupe: false,
+            assess: false,
+            ..RunConfig::new(vec![input.clone()], rules)
+        };
         let out = dir.join(format!("out_{rows}.csv"));
         group.throughput(Throughput::Bytes(bytes));
         group.bench_function(format!("{rows}_rows"), |b| {

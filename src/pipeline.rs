@@ -189,17 +189,20 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
     let contact_log = load_contact_log(config.contacts_log.as_deref(), &keys)?;
     let params = check_params(&config.rules.config().params);
     let (segments, reach) = if !config.assess {
-        (vec![Segment::Unknown; normalized.len()], vec![Contactability::default(); normalized.len()])
+        (
+            vec![Segment::Unknown; normalized.len()],
+            vec![Contactability::default(); normalized.len()],
+        )
     } else {
         run_checks(
-        &mut normalized,
-        &columns,
-        &clusters,
-        &params,
-        config.normalize.as_of,
-        contact_log.as_ref(),
-        &suppression,
-    )
+            &mut normalized,
+            &columns,
+            &clusters,
+            &params,
+            config.normalize.as_of,
+            contact_log.as_ref(),
+            &suppression,
+        )
     };
 
     let findings =
