@@ -427,21 +427,8 @@ fn rules_cmd(a: RulesArgs) -> Result<u8> {
     };
     match a.format {
         ListFormat::Json => {
-            let list: Vec<serde_json::Value> = selected
-                .iter()
-                .map(|r| {
-                    serde_json::json!({
-                        "code": r.code,
-                        "name": r.name,
-                        "severity": severity_word(r.severity),
-                        "default_severity": severity_word(r.default_severity),
-                        "summary": r.summary,
-                        "fix": format!("{:?}", r.fix).to_ascii_lowercase(),
-                        "since": r.since,
-                        "user": r.user,
-                    })
-                })
-                .collect();
+            let list: Vec<serde_json::Value> =
+                selected.iter().map(|r| rule_json(r, false)).collect();
             writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
         }
         ListFormat::Text => {
@@ -460,6 +447,24 @@ fn rules_cmd(a: RulesArgs) -> Result<u8> {
     Ok(PASS)
 }
 
+/// A rule as JSON for `steward rules --format json` (with its doc when one rule is asked for).
+fn rule_json(r: &steward::rules::engine::RuleInfo, with_doc: bool) -> serde_json::Value {
+    let mut v = serde_json::json!({
+        "code": r.code,
+        "name": r.name,
+        "severity": severity_word(r.severity),
+        "default_severity": severity_word(r.default_severity),
+        "summary": r.summary,
+        "fix": format!("{:?}", r.fix).to_ascii_lowercase(),
+        "since": r.since,
+        "user": r.user,
+    });
+    if with_doc {
+        v["doc"] = serde_json::Value::from(r.doc.clone());
+    }
+    v
+}
+
 fn print_rule_doc(
     out: &mut impl Write,
     r: &steward::rules::engine::RuleInfo,
@@ -467,17 +472,7 @@ fn print_rule_doc(
 ) -> Result<u8> {
     match format {
         ListFormat::Json => {
-            let v = serde_json::json!({
-                "code": r.code,
-                "name": r.name,
-                "severity": severity_word(r.severity),
-                "default_severity": severity_word(r.default_severity),
-                "summary": r.summary,
-                "fix": format!("{:?}", r.fix).to_ascii_lowercase(),
-                "since": r.since,
-                "user": r.user,
-                "doc": r.doc,
-            });
+            let v = rule_json(r, true);
             writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
         }
         ListFormat::Text => {
