@@ -336,7 +336,7 @@ patronymic or birth date: households and namesakes).\n\n\
 ## Why it matters\nMerges cannot be undone safely; a person should decide on weak evidence.\n\n\
 ## Example\n`Иванов Иван Петрович` and `Иванов Иван Сергеевич` at the same phone: a father and son.\n\n\
 ## Fix\nReview the pair; merge by hand or record that they are different people.\n\n\
-## Options\n`review_threshold` (default 0.1), `hard_non_match` (default on).",
+## Options\n`[params.dedupe] review_threshold` in a rules file (default 0.5; the engine's own default, used by library callers, is 0.1), `hard_non_match` (default on).",
     },
     RuleMeta {
         code: "DU003",

@@ -227,7 +227,7 @@ A digit was dropped, or only a local number without area code was entered
 (`123-45-67`): the contact cannot be reached.
 
 ## Example
-`8 (916) 123-45-6`, `+7 495 12345`, `12345`.
+`+7 916 123-45-6`, `12345`.
 
 ## Fix
 None automatic: the raw value is kept. Ask for the full number with area code.
@@ -440,7 +440,8 @@ Such a number belongs to nobody or to a stranger; calling or texting it wastes m
 reach someone without consent, and many rows sharing it break deduplication.
 
 ## Example
-`8 (000) 000-00-00`, `+7 (900) 000-00-00`.
+`+7 (900) 000-00-00`, `+7 999 999-99-99` (with region RU; `8 (000) …` is not even a valid
+RU number and gets PH002).
 
 ## Fix
 None automatic: the raw value is kept. Clear the cell or ask for the real number.

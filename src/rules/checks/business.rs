@@ -51,8 +51,9 @@ art. 18), and in the US into TCPA claims.\n\n\
 ## Example\nFive calls to `+79161234567` between 2025-06-02 and 2025-06-06 with the call cap 3 per 7 \
 days.\n\n\
 ## Fix\nPut the client on a contact schedule; check which managers or automations contact them (BZ001).\n\n\
-## Options\n`contact_caps`: per channel `max` contacts per `window_days`. Defaults: calls 3 per 7 days, SMS \
-4 per 30 days, email 8 per 30 days — conservative starting points, meant to be tuned.",
+## Options\n`[params.contact_cap]` in a rules file: `max_contacts` per channel within `window_days` \
+(default 4 per 30 days), with per-channel caps in `channels` (`call = 3`). Starting points, meant to be \
+tuned to the business's contact schedule.",
     },
     RuleMeta {
         code: "BZ003",
