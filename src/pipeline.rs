@@ -579,38 +579,49 @@ fn collect_findings(
             message: format!("row quarantined: {}", q.reason),
         });
     }
-    for (row, norm) in input.rows.iter().zip(normalized) {
-        for ci in &norm.issues {
-            let Some(severity) = severity_of(ci.issue.code) else { continue };
-            let column = (ci.column != CellIssue::ROW).then_some(ci.column);
-            let before = row.record.get(ci.column as usize).unwrap_or("").to_string();
-            let normalized_value = norm.record.get(ci.column as usize).unwrap_or("");
-            let after = ci.issue.suggestion.clone().unwrap_or_else(|| normalized_value.to_string());
-            // Dates, consent flags and statuses are not personal: keep them readable.
-            let show = show_values || non_personal(columns.role(ci.column as usize));
-            let mut message = if show || before.is_empty() {
-                ci.issue.message.clone()
-            } else {
-                ci.issue.message.replace(&before, &mask_value(&before))
-            };
-            // Checks that run after normalization quote the normalized value: mask it too.
-            let trimmed = normalized_value.trim();
-            if !show && !trimmed.is_empty() && trimmed != before {
-                message = message.replace(trimmed, &mask_value(trimmed));
+    // Built per row in parallel (masking is the costly part); rayon keeps row order.
+    let per_row: Vec<Vec<Finding>> = input
+        .rows
+        .par_iter()
+        .zip(normalized)
+        .map(|(row, norm)| {
+            let mut findings = Vec::with_capacity(norm.issues.len());
+            for ci in &norm.issues {
+                let Some(severity) = severity_of(ci.issue.code) else { continue };
+                let column = (ci.column != CellIssue::ROW).then_some(ci.column);
+                let before = row.record.get(ci.column as usize).unwrap_or("").to_string();
+                let normalized_value = norm.record.get(ci.column as usize).unwrap_or("");
+                let after =
+                    ci.issue.suggestion.clone().unwrap_or_else(|| normalized_value.to_string());
+                // Dates, consent flags and statuses are not personal: keep them readable.
+                let show = show_values || non_personal(columns.role(ci.column as usize));
+                let mut message = if show || before.is_empty() {
+                    ci.issue.message.clone()
+                } else {
+                    ci.issue.message.replace(&before, &mask_value(&before))
+                };
+                // Checks that run after normalization quote the normalized value: mask it too.
+                let trimmed = normalized_value.trim();
+                if !show && !trimmed.is_empty() && trimmed != before {
+                    message = message.replace(trimmed, &mask_value(trimmed));
+                }
+                findings.push(Finding {
+                    source: row.source,
+                    row: row.row,
+                    column,
+                    code: ci.issue.code,
+                    severity,
+                    before,
+                    after,
+                    message,
+                });
             }
-            findings.push(Finding {
-                source: row.source,
-                row: row.row,
-                column,
-                code: ci.issue.code,
-                severity,
-                before,
-                after,
-                message,
-            });
-        }
-    }
-    findings.sort_by(|a, b| {
+            findings
+        })
+        .collect();
+    findings.extend(per_row.into_iter().flatten());
+    // Stable, so equal keys keep their (deterministic) production order.
+    findings.par_sort_by(|a, b| {
         (a.source, a.row, a.column, a.code).cmp(&(b.source, b.row, b.column, b.code))
     });
     findings
