@@ -184,13 +184,6 @@ pub struct RulesArgs {
     /// Rules files to apply, to see effective severities and user rules (as for `check`).
     #[arg(long = "rules", value_name = "FILE")]
     pub rules: Vec<PathBuf>,
-    /// Suppression list (unsubscribes, do-not-call): phones and/or emails, one per line or in
-    /// any CSV column. Matching records are not contactable. Repeatable.
-    #[arg(long = "suppress", value_name = "FILE")]
-    pub suppress: Vec<PathBuf>,
-    /// Contact log (client id or phone/email, channel, timestamp) for the contact-frequency rule.
-    #[arg(long = "contacts-log", value_name = "FILE")]
-    pub contacts_log: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
