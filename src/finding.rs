@@ -87,6 +87,27 @@ pub struct Finding {
     pub message: String,
 }
 
+/// Where a finding is and what rule it is of, without its text: what the gate and the counts
+/// need, cheap to produce for millions of findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FindingKey {
+    /// Index of the input file.
+    pub source: u32,
+    /// 1-based data-row number in that file.
+    pub row: u64,
+    /// Rule code.
+    pub code: &'static str,
+    /// Effective severity.
+    pub severity: Severity,
+}
+
+impl Finding {
+    /// The finding's place, rule and severity.
+    pub fn key(&self) -> FindingKey {
+        FindingKey { source: self.source, row: self.row, code: self.code, severity: self.severity }
+    }
+}
+
 /// Masks a personal value for reports: keeps its shape and a little of it, enough to find
 /// the row, not enough to read the person's data (`ivanov@mail.ru` → `i*****@mail.ru`,
 /// `+79161234567` → `+7*******67`, `Иванов Иван` → `И***** И***`).

@@ -7,14 +7,15 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::finding::{Finding, mask_value};
+use crate::finding::{Finding, FindingKey, mask_value};
 use crate::input::{self, QuarantinedRow, ReadOptions, UnifiedInput};
 use crate::normalize::{CellIssue, email, phone};
 use crate::normalize::{NormalizeContext, NormalizeSettings, NormalizedRow, normalize_row};
 use crate::output::{self, OutputSet};
 use crate::progress::Progress;
 use crate::report::model::{
-    Accounting, GateSummary, Report, RuleCount, SCHEMA_VERSION, Tool, compute_profile, non_personal,
+    Accounting, GateSummary, Report, RuleCount, SAMPLES_PER_RULE, SCHEMA_VERSION, Tool,
+    compute_profile, non_personal,
 };
 use crate::report::{html, junit, markdown};
 use crate::roles::{ColumnMap, Role, RoleOrigin};
@@ -100,20 +101,40 @@ pub struct Analysis {
     pub segments: Vec<Segment>,
     /// Whether each row may be contacted by email, SMS and call, parallel to `input.rows`.
     pub reach: Vec<Contactability>,
-    /// Every finding, sorted by source, row, column and code.
-    pub findings: Vec<Finding>,
     /// The audit report (accounting is filled in when outputs are planned).
     pub report: Report,
+    /// The rules the run used: findings take their effective severity from them.
+    pub rules: RuleSet,
+    /// Whether findings show personal values unmasked.
+    pub show_values: bool,
+}
+
+impl Analysis {
+    /// Every finding, sorted by source, row, column and code, with effective severities;
+    /// findings of disabled rules are left out. Built on demand: a large base's findings are
+    /// many, so the writers stream them instead.
+    pub fn findings(&self) -> Vec<Finding> {
+        findings_at(self, &places(&self.input))
+    }
+
+    /// How many findings [`Analysis::findings`] holds, without building them.
+    pub fn finding_count(&self) -> u64 {
+        self.report.findings.values().map(|c| c.count).sum()
+    }
 }
 
 /// Rows per parallel work unit: large enough to amortise scheduling, small enough for progress.
 const CHUNK: usize = 4096;
+
+/// Rows whose output is formatted before it is written: bounds the memory of the writers.
+const WRITE_BATCH: usize = 16 * CHUNK;
 
 /// Reads, unifies and normalizes the inputs. Writes nothing.
 pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Result<Analysis> {
     if config.inputs.is_empty() {
         return Err(Error::Usage("no input files given".into()));
     }
+    progress.start("reading", 0);
     let loaded: Vec<_> = config
         .inputs
         .par_iter()
@@ -121,15 +142,18 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
         .map(|(i, path)| input::read_source(path, i as u32, &config.read))
         .collect::<Result<_>>()?;
     let input = input::unify(loaded);
+    progress.finish();
     let columns = ColumnMap::resolve(&input.headers, &config.columns);
     // User rules bound to the columns once; they run on normalized rows.
     let user_rules = config.rules.bind(&columns)?;
+    progress.start("profiling columns", input.rows.len() as u64);
     let ctx = NormalizeContext::new(
         config.normalize.clone(),
         config.rules.config().missing_values.clone(),
         columns.clone(),
         input.rows.iter().map(|r| &r.record),
     );
+    progress.finish();
 
     progress.start("normalizing", input.rows.len() as u64);
     let mut normalized: Vec<NormalizedRow> = input
@@ -194,7 +218,8 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
             vec![Contactability::default(); normalized.len()],
         )
     } else {
-        run_checks(
+        progress.start("checking rules", normalized.len() as u64);
+        let checked = run_checks(
             &mut normalized,
             &columns,
             &clusters,
@@ -202,15 +227,17 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
             config.normalize.as_of,
             contact_log.as_ref(),
             &suppression,
-        )
+        );
+        progress.finish();
+        checked
     };
 
-    let findings =
-        collect_findings(&input, &columns, &normalized, config.show_values, &config.rules);
+    progress.start("counting findings", normalized.len() as u64);
     let rows_read: u64 = input.sources.iter().map(|s| s.rows_read).sum();
-    let outcome = gate::evaluate(&config.rules, &findings, rows_read);
+    let outcome =
+        gate::evaluate(&config.rules, finding_keys(&input, &normalized, &config.rules), rows_read);
     let mut counts: BTreeMap<String, RuleCount> = BTreeMap::new();
-    for f in &findings {
+    for f in finding_keys(&input, &normalized, &config.rules) {
         let entry = counts.entry(f.code.to_string()).or_insert_with(|| {
             let o = outcome.rules.get(f.code);
             RuleCount {
@@ -226,6 +253,7 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
         });
         entry.count += 1;
     }
+    progress.finish();
     let with = |v: Verdict| -> Vec<String> {
         outcome.rules.iter().filter(|(_, o)| o.verdict == v).map(|(c, _)| c.to_string()).collect()
     };
@@ -257,10 +285,17 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
         gate: gate_summary,
         profile: None,
     };
+    progress.start("profiling data", normalized.len() as u64);
     let raw: Vec<&csv::StringRecord> = input.rows.iter().map(|r| &r.record).collect();
     let cluster_sizes: Vec<usize> =
         dedupe.as_ref().map_or_else(Vec::new, |d| d.clusters().iter().map(Vec::len).collect());
     report.profile = config.assess.then(|| {
+        let samples = first_findings(
+            (&input, &columns, &normalized),
+            config.show_values,
+            &config.rules,
+            SAMPLES_PER_RULE,
+        );
         compute_profile(
             &columns,
             &raw,
@@ -268,11 +303,13 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
             &segments,
             &reach,
             &cluster_sizes,
-            &findings,
+            &samples,
             config.show_values,
         )
     });
     drop(raw);
+    progress.finish();
+    progress.start("merging clusters", normalized.len() as u64);
     let golden = match &dedupe {
         Some(d) => {
             merge_clusters(&input, &columns, &normalized, d, &config.rules.config().survivorship)
@@ -300,6 +337,7 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
             (c, (segment(&view, &params, config.normalize.as_of), r))
         })
         .collect();
+    progress.finish();
     let merged_rows: usize = golden.values().map(|g| g.members.len() - 1).sum();
     report.accounting.records_written = (input.rows.len() - merged_rows) as u64;
     report.accounting.rows_merged = merged_rows as u64;
@@ -312,8 +350,9 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
         golden_assessment,
         segments,
         reach,
-        findings,
         report,
+        rules: config.rules.clone(),
+        show_values: config.show_values,
     })
 }
 
@@ -556,75 +595,158 @@ fn run_checks(
     (segments, reach)
 }
 
-/// Collects findings with their effective severity; findings of disabled rules are dropped.
-fn collect_findings(
-    input: &UnifiedInput,
-    columns: &ColumnMap,
-    normalized: &[NormalizedRow],
+/// Where a finding-bearing row sits in the findings' order: a quarantined row or a data row.
+#[derive(Debug, Clone, Copy)]
+enum Place {
+    Quarantined(usize),
+    Data(usize),
+}
+
+/// Every quarantined and data row in findings order (source, then row number).
+fn places(input: &UnifiedInput) -> Vec<Place> {
+    let mut out = Vec::with_capacity(input.rows.len() + input.quarantine.len());
+    let mut q = input.quarantine.iter().enumerate().peekable();
+    for (i, r) in input.rows.iter().enumerate() {
+        while let Some((j, _)) = q.next_if(|(_, q)| (q.source, q.row) < (r.source, r.row)) {
+            out.push(Place::Quarantined(j));
+        }
+        out.push(Place::Data(i));
+    }
+    out.extend(q.map(|(j, _)| Place::Quarantined(j)));
+    out
+}
+
+/// The place, rule and effective severity of every finding, without its text: what the gate
+/// and the counts need. Findings of disabled rules are left out; a row's findings are
+/// consecutive.
+fn finding_keys<'a>(
+    input: &'a UnifiedInput,
+    normalized: &'a [NormalizedRow],
+    rules: &'a RuleSet,
+) -> impl Iterator<Item = FindingKey> + 'a {
+    let quarantined = input.quarantine.iter().filter_map(|q| {
+        let severity = rules.severity(q.code)?;
+        Some(FindingKey { source: q.source, row: q.row, code: q.code, severity })
+    });
+    let data = input.rows.iter().zip(normalized).flat_map(move |(row, norm)| {
+        norm.issues.iter().filter_map(move |ci| {
+            let severity = rules.severity(ci.issue.code)?;
+            Some(FindingKey { source: row.source, row: row.row, code: ci.issue.code, severity })
+        })
+    });
+    quarantined.chain(data)
+}
+
+/// The finding of a quarantined row, unless its rule is disabled.
+fn quarantine_finding(q: &QuarantinedRow, rules: &RuleSet) -> Option<Finding> {
+    Some(Finding {
+        source: q.source,
+        row: q.row,
+        column: None,
+        code: q.code,
+        severity: rules.severity(q.code)?,
+        before: String::new(),
+        after: String::new(),
+        message: format!("row quarantined: {}", q.reason),
+    })
+}
+
+/// The findings of data row `index`, sorted by column and code, with effective severities and
+/// personal values masked in messages unless `show_values`. `only` keeps the issues it accepts
+/// (the others are never formatted).
+fn row_findings(
+    analysis_parts: (&UnifiedInput, &ColumnMap, &[NormalizedRow]),
+    index: usize,
     show_values: bool,
     rules: &RuleSet,
+    only: &mut dyn FnMut(&'static str) -> bool,
 ) -> Vec<Finding> {
-    let severity_of = |code: &str| rules.severity(code);
+    let (input, columns, normalized) = analysis_parts;
+    let (row, norm) = (&input.rows[index], &normalized[index]);
     let mut findings = Vec::new();
-    for q in &input.quarantine {
-        let Some(severity) = severity_of(q.code) else { continue };
+    for ci in &norm.issues {
+        let Some(severity) = rules.severity(ci.issue.code) else { continue };
+        if !only(ci.issue.code) {
+            continue;
+        }
+        let column = (ci.column != CellIssue::ROW).then_some(ci.column);
+        let before = row.record.get(ci.column as usize).unwrap_or("").to_string();
+        let normalized_value = norm.record.get(ci.column as usize).unwrap_or("");
+        let after = ci.issue.suggestion.clone().unwrap_or_else(|| normalized_value.to_string());
+        // Dates, consent flags and statuses are not personal: keep them readable.
+        let show = show_values || non_personal(columns.role(ci.column as usize));
+        let mut message = if show || before.is_empty() {
+            ci.issue.message.to_string()
+        } else {
+            ci.issue.message.replace(&before, &mask_value(&before))
+        };
+        // Checks that run after normalization quote the normalized value: mask it too.
+        let trimmed = normalized_value.trim();
+        if !show && !trimmed.is_empty() && trimmed != before {
+            message = message.replace(trimmed, &mask_value(trimmed));
+        }
         findings.push(Finding {
-            source: q.source,
-            row: q.row,
-            column: None,
-            code: q.code,
+            source: row.source,
+            row: row.row,
+            column,
+            code: ci.issue.code,
             severity,
-            before: String::new(),
-            after: String::new(),
-            message: format!("row quarantined: {}", q.reason),
+            before,
+            after,
+            message,
         });
     }
-    // Built per row in parallel (masking is the costly part); rayon keeps row order.
-    let per_row: Vec<Vec<Finding>> = input
-        .rows
-        .par_iter()
-        .zip(normalized)
-        .map(|(row, norm)| {
-            let mut findings = Vec::with_capacity(norm.issues.len());
-            for ci in &norm.issues {
-                let Some(severity) = severity_of(ci.issue.code) else { continue };
-                let column = (ci.column != CellIssue::ROW).then_some(ci.column);
-                let before = row.record.get(ci.column as usize).unwrap_or("").to_string();
-                let normalized_value = norm.record.get(ci.column as usize).unwrap_or("");
-                let after =
-                    ci.issue.suggestion.clone().unwrap_or_else(|| normalized_value.to_string());
-                // Dates, consent flags and statuses are not personal: keep them readable.
-                let show = show_values || non_personal(columns.role(ci.column as usize));
-                let mut message = if show || before.is_empty() {
-                    ci.issue.message.clone()
-                } else {
-                    ci.issue.message.replace(&before, &mask_value(&before))
-                };
-                // Checks that run after normalization quote the normalized value: mask it too.
-                let trimmed = normalized_value.trim();
-                if !show && !trimmed.is_empty() && trimmed != before {
-                    message = message.replace(trimmed, &mask_value(trimmed));
-                }
-                findings.push(Finding {
-                    source: row.source,
-                    row: row.row,
-                    column,
-                    code: ci.issue.code,
-                    severity,
-                    before,
-                    after,
-                    message,
-                });
-            }
-            findings
-        })
-        .collect();
-    findings.extend(per_row.into_iter().flatten());
     // Stable, so equal keys keep their (deterministic) production order.
-    findings.par_sort_by(|a, b| {
-        (a.source, a.row, a.column, a.code).cmp(&(b.source, b.row, b.column, b.code))
-    });
+    findings.sort_by(|a, b| (a.column, a.code).cmp(&(b.column, b.code)));
     findings
+}
+
+/// The findings of the rows at `places`, in order.
+fn findings_at(analysis: &Analysis, places: &[Place]) -> Vec<Finding> {
+    let parts = (&analysis.input, &analysis.columns, analysis.normalized.as_slice());
+    let rules = &analysis.rules;
+    places
+        .iter()
+        .flat_map(|&place| match place {
+            Place::Quarantined(j) => {
+                quarantine_finding(&analysis.input.quarantine[j], rules).into_iter().collect()
+            }
+            Place::Data(i) => row_findings(parts, i, analysis.show_values, rules, &mut |_| true),
+        })
+        .collect()
+}
+
+/// The first `per_rule` findings of each code, in findings order (the report's samples).
+fn first_findings(
+    parts: (&UnifiedInput, &ColumnMap, &[NormalizedRow]),
+    show_values: bool,
+    rules: &RuleSet,
+    per_rule: usize,
+) -> Vec<Finding> {
+    let mut taken: std::collections::HashMap<&'static str, usize> = Default::default();
+    let mut out = Vec::new();
+    for place in places(parts.0) {
+        let found = match place {
+            Place::Quarantined(j) => {
+                quarantine_finding(&parts.0.quarantine[j], rules).into_iter().collect()
+            }
+            Place::Data(i) => {
+                let wanted = |code: &'static str| taken.get(code).copied().unwrap_or(0) < per_rule;
+                if !parts.2[i].issues.iter().any(|ci| wanted(ci.issue.code)) {
+                    continue;
+                }
+                row_findings(parts, i, show_values, rules, &mut |code| wanted(code))
+            }
+        };
+        for f in found {
+            let n = taken.entry(f.code).or_insert(0);
+            if *n < per_rule {
+                *n += 1;
+                out.push(f);
+            }
+        }
+    }
+    out
 }
 
 /// Names of the files `clean` writes.
@@ -649,8 +771,9 @@ pub fn write_clean_outputs(
     analysis: &Analysis,
     dir: &Path,
     inputs: &[PathBuf],
+    progress: &dyn Progress,
 ) -> Result<Vec<PathBuf>> {
-    write_outputs(analysis, dir, inputs, &CLEAN_OUTPUTS)
+    write_outputs(analysis, dir, inputs, &CLEAN_OUTPUTS, progress)
 }
 
 /// Writes the outputs of `dedupe` (clusters, review pairs, report) into `dir`, atomically.
@@ -658,19 +781,22 @@ pub fn write_dedupe_outputs(
     analysis: &Analysis,
     dir: &Path,
     inputs: &[PathBuf],
+    progress: &dyn Progress,
 ) -> Result<Vec<PathBuf>> {
-    write_outputs(analysis, dir, inputs, &DEDUPE_OUTPUTS)
+    write_outputs(analysis, dir, inputs, &DEDUPE_OUTPUTS, progress)
 }
 
 fn write_outputs(
     analysis: &Analysis,
     dir: &Path,
     inputs: &[PathBuf],
-    names: &[&str],
+    names: &[&'static str],
+    progress: &dyn Progress,
 ) -> Result<Vec<PathBuf>> {
     let mut set = OutputSet::new(dir, names, inputs)?;
     for &name in names {
         let path = dir.join(name);
+        progress.start(name, 0);
         match name {
             "cleaned.csv" => write_cleaned(analysis, &mut set, &path)?,
             "quarantine.csv" => write_quarantine(analysis, &mut set, &path)?,
@@ -697,8 +823,12 @@ fn write_outputs(
                 output::finish(w, &path)?;
             }
         }
+        progress.finish();
     }
-    set.commit()
+    progress.start("committing outputs", 0);
+    let written = set.commit();
+    progress.finish();
+    written
 }
 
 /// Writes the normalized table alone (the `normalize` command) to `path`, atomically.
@@ -1045,23 +1175,29 @@ fn write_findings(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Resu
     let mut w = csv::WriterBuilder::new().from_writer(set.create("findings.csv")?);
     w.write_record(["source", "row", "column", "code", "severity", "before", "after", "message"])
         .map_err(|e| csv_error(path, e))?;
-    for f in &analysis.findings {
-        let src = &analysis.input.sources[f.source as usize].path;
-        let column = f
-            .column
-            .and_then(|c| analysis.input.headers.get(c as usize))
-            .map_or("", String::as_str);
-        w.write_record([
-            src.as_str(),
-            &f.row.to_string(),
-            column,
-            f.code,
-            f.severity.as_str(),
-            &f.before,
-            &f.after,
-            &f.message,
-        ])
-        .map_err(|e| csv_error(path, e))?;
+    // Findings are formatted a batch of rows at a time, in parallel, and never all held.
+    let places = places(&analysis.input);
+    for batch in places.chunks(WRITE_BATCH) {
+        let findings: Vec<Vec<Finding>> =
+            batch.par_chunks(CHUNK).map(|part| findings_at(analysis, part)).collect();
+        for f in findings.iter().flatten() {
+            let src = &analysis.input.sources[f.source as usize].path;
+            let column = f
+                .column
+                .and_then(|c| analysis.input.headers.get(c as usize))
+                .map_or("", String::as_str);
+            w.write_record([
+                src.as_str(),
+                &f.row.to_string(),
+                column,
+                f.code,
+                f.severity.as_str(),
+                &f.before,
+                &f.after,
+                &f.message,
+            ])
+            .map_err(|e| csv_error(path, e))?;
+        }
     }
     finish_csv(w, path)
 }

@@ -54,13 +54,13 @@ fn every_registered_rule_has_a_fixture_that_triggers_only_it() {
         let layers = if extra.is_file() { vec![Layer::load(&extra).unwrap()] } else { Vec::new() };
         let analysis = run(&csv, layers, rule.code);
         assert!(
-            analysis.findings.iter().any(|f| f.code == rule.code),
+            analysis.findings().iter().any(|f| f.code == rule.code),
             "{}: its fixture produced no {} finding",
             rule.code,
             rule.code
         );
         assert!(
-            analysis.findings.iter().all(|f| f.code == rule.code),
+            analysis.findings().iter().all(|f| f.code == rule.code),
             "{}: with only it selected, other codes were reported",
             rule.code
         );
@@ -84,8 +84,8 @@ fn user_rule_kinds_fire_on_the_expected_rows() {
         let dir = root().join("testdata/rules/user");
         let layer = Layer::load(&dir.join(format!("{kind}.toml"))).unwrap();
         let analysis = run(&dir.join(format!("{kind}.csv")), vec![layer], code);
-        let got: Vec<u64> = analysis.findings.iter().map(|f| f.row).collect();
+        let got: Vec<u64> = analysis.findings().iter().map(|f| f.row).collect();
         assert_eq!(&got, rows, "{kind}");
-        assert!(analysis.findings.iter().all(|f| f.code == *code), "{kind}");
+        assert!(analysis.findings().iter().all(|f| f.code == *code), "{kind}");
     }
 }

@@ -87,6 +87,10 @@ pub struct InputArgs {
     /// No progress bar and no summary on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Print how long each stage (reading, normalizing, deduplicating, checking, writing) took,
+    /// on stderr.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Args)]

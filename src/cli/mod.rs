@@ -154,9 +154,8 @@ fn parse_as_of(s: &str) -> Result<chrono::NaiveDate> {
         .map_err(|_| anyhow!("--as-of {s}: not a date; write it as YYYY-MM-DD (2025-03-31) or DD.MM.YYYY (31.03.2025)"))
 }
 
-fn analyze(config: &RunConfig, command: &str, quiet: bool) -> Result<Analysis> {
-    let bar = progress::Bar::new(quiet);
-    Ok(pipeline::analyze(config, command, &bar)?)
+fn analyze(config: &RunConfig, command: &str, bar: &progress::Bar) -> Result<Analysis> {
+    Ok(pipeline::analyze(config, command, bar)?)
 }
 
 fn print_roles(analysis: &Analysis) {
@@ -178,7 +177,8 @@ fn print_roles(analysis: &Analysis) {
 
 fn clean(a: CleanArgs) -> Result<u8> {
     let config = resolve(&a.input, Some(&a.gate))?;
-    let analysis = analyze(&config, "clean", a.input.quiet)?;
+    let bar = progress::Bar::new(a.input.quiet, a.input.timings);
+    let analysis = analyze(&config, "clean", &bar)?;
     if !a.input.quiet {
         for s in &analysis.input.sources {
             eprintln!(
@@ -191,7 +191,7 @@ fn clean(a: CleanArgs) -> Result<u8> {
         }
         print_roles(&analysis);
     }
-    let written = pipeline::write_clean_outputs(&analysis, &a.out, &config.inputs)
+    let written = pipeline::write_clean_outputs(&analysis, &a.out, &config.inputs, &bar)
         .with_context(|| format!("writing outputs to {}", a.out.display()))?;
     let acc = analysis.report.accounting;
     let mut out = std::io::stdout().lock();
@@ -202,7 +202,7 @@ fn clean(a: CleanArgs) -> Result<u8> {
         acc.records_written,
         acc.rows_merged,
         acc.rows_quarantined,
-        analysis.findings.len()
+        analysis.finding_count()
     )?;
     for p in written {
         writeln!(out, "wrote {}", p.display())?;
@@ -254,7 +254,8 @@ fn gate_lines(analysis: &Analysis) -> String {
 
 fn check(a: CheckArgs) -> Result<u8> {
     let config = resolve(&a.input, Some(&a.gate))?;
-    let analysis = analyze(&config, "check", a.input.quiet)?;
+    let bar = progress::Bar::new(a.input.quiet, a.input.timings);
+    let analysis = analyze(&config, "check", &bar)?;
     let failed = analysis.report.gate.verdict == Verdict::Fail;
     let text = match a.format {
         ReportFormat::Json => serde_json::to_string_pretty(&analysis.report)? + "\n",
@@ -279,7 +280,7 @@ fn text_summary(analysis: &Analysis, failed: bool) -> String {
         if failed { "FAIL" } else { "PASS" },
         acc.rows_read,
         acc.rows_quarantined,
-        analysis.findings.len()
+        analysis.finding_count()
     );
     for (code, c) in &analysis.report.findings {
         s.push_str(&format!(
@@ -306,7 +307,8 @@ fn normalize(a: NormalizeArgs) -> Result<u8> {
     let mut config = resolve(&a.input, None)?;
     config.dedupe = false;
     config.assess = false;
-    let analysis = analyze(&config, "normalize", a.input.quiet)?;
+    let bar = progress::Bar::new(a.input.quiet, a.input.timings);
+    let analysis = analyze(&config, "normalize", &bar)?;
     pipeline::write_normalized(&analysis, &a.out, &config.inputs)
         .with_context(|| format!("writing {}", a.out.display()))?;
     let q = analysis.input.quarantine.len();
@@ -321,7 +323,10 @@ fn normalize(a: NormalizeArgs) -> Result<u8> {
 fn dedupe(a: DedupeArgs) -> Result<u8> {
     let mut config = resolve(&a.input, None)?;
     config.dedupe = true;
-    let analysis = analyze(&config, "dedupe", a.input.quiet)?;
+    // Finding duplicates needs no domain checks: `clean` and `check` run those.
+    config.assess = false;
+    let bar = progress::Bar::new(a.input.quiet, a.input.timings);
+    let analysis = analyze(&config, "dedupe", &bar)?;
     let mut out = std::io::stdout().lock();
     if let Some(rows) = &a.explain {
         let find = |spec: &String| {
@@ -367,7 +372,7 @@ fn dedupe(a: DedupeArgs) -> Result<u8> {
         return Ok(PASS);
     }
     let dir = a.out.as_ref().ok_or_else(|| anyhow!("--out DIR is required"))?;
-    let written = pipeline::write_dedupe_outputs(&analysis, dir, &config.inputs)
+    let written = pipeline::write_dedupe_outputs(&analysis, dir, &config.inputs, &bar)
         .with_context(|| format!("writing outputs to {}", dir.display()))?;
     if let Some(d) = &analysis.dedupe {
         let clusters = d.clusters();

@@ -1,25 +1,42 @@
-//! A progress bar on stderr, shown only on a terminal and without `--quiet`.
+//! A progress bar on stderr, shown only on a terminal and without `--quiet`; with `--timings`,
+//! each stage's duration is printed to stderr when it ends.
 
 use std::io::IsTerminal;
 use std::sync::Mutex;
+use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Draws the library's progress with indicatif.
 pub struct Bar {
     enabled: bool,
+    timings: bool,
     bar: Mutex<Option<ProgressBar>>,
+    stage: Mutex<Option<(&'static str, u64, Instant)>>,
+    started: Instant,
 }
 
 impl Bar {
-    /// A bar that draws only when stderr is a terminal and `quiet` is off.
-    pub fn new(quiet: bool) -> Bar {
-        Bar { enabled: !quiet && std::io::stderr().is_terminal(), bar: Mutex::new(None) }
+    /// A bar that draws only when stderr is a terminal and `quiet` is off; `timings` prints
+    /// each stage's duration.
+    pub fn new(quiet: bool, timings: bool) -> Bar {
+        Bar {
+            enabled: !quiet && std::io::stderr().is_terminal(),
+            timings,
+            bar: Mutex::new(None),
+            stage: Mutex::new(None),
+            started: Instant::now(),
+        }
     }
 }
 
 impl steward::progress::Progress for Bar {
     fn start(&self, stage: &'static str, total: u64) {
+        if self.timings {
+            if let Ok(mut slot) = self.stage.lock() {
+                *slot = Some((stage, total, Instant::now()));
+            }
+        }
         if !self.enabled {
             return;
         }
@@ -48,6 +65,13 @@ impl steward::progress::Progress for Bar {
             if let Some(bar) = slot.take() {
                 bar.finish_and_clear();
             }
+        }
+        if let Some((stage, total, at)) = self.stage.lock().ok().and_then(|mut s| s.take()) {
+            eprintln!(
+                "timing: {stage:<22} {:>8.3} s ({total} rows; {:.3} s since start)",
+                at.elapsed().as_secs_f64(),
+                self.started.elapsed().as_secs_f64()
+            );
         }
     }
 }

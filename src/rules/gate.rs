@@ -7,13 +7,13 @@
 //! The overall verdict is the worst rule verdict, or worse if `[gate.overall]` thresholds on
 //! rows with any warning or error finding are exceeded.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use super::config::{Threshold, Thresholds};
 use super::engine::RuleSet;
-use crate::finding::{Finding, Severity};
+use crate::finding::{FindingKey, Severity};
 
 /// Outcome of a threshold check.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -86,27 +86,38 @@ fn percent(rows: u64, total: u64) -> f64 {
     if total == 0 { 0.0 } else { ((rows as f64) * 1_000_000.0 / (total as f64)).round() / 10_000.0 }
 }
 
-/// Findings, distinct (source, row) pairs and worst severity of one code.
-type Tally = (u64, BTreeSet<(u32, u64)>, Severity);
+/// Findings, distinct rows, the last row counted and the worst severity of one code.
+type Tally = (u64, u64, Option<(u32, u64)>, Severity);
 
 /// Evaluates the gate over `findings` (already filtered to enabled rules, with effective
-/// severities) for a run that read `rows_total` rows.
-pub fn evaluate(rules: &RuleSet, findings: &[Finding], rows_total: u64) -> GateOutcome {
+/// severities) for a run that read `rows_total` rows. The findings of one row must be
+/// consecutive (rows are counted when they change, so millions of findings need no set).
+pub fn evaluate(
+    rules: &RuleSet,
+    findings: impl IntoIterator<Item = FindingKey>,
+    rows_total: u64,
+) -> GateOutcome {
     let gate = &rules.config().gate;
     let mut per_code: BTreeMap<&'static str, Tally> = BTreeMap::new();
-    let mut flagged: BTreeSet<(u32, u64)> = BTreeSet::new();
+    let mut rows_flagged = 0u64;
+    let mut last_flagged: Option<(u32, u64)> = None;
     for f in findings {
-        let e = per_code.entry(f.code).or_insert_with(|| (0, BTreeSet::new(), f.severity));
+        let at = Some((f.source, f.row));
+        let e = per_code.entry(f.code).or_insert((0, 0, None, f.severity));
         e.0 += 1;
-        e.1.insert((f.source, f.row));
-        e.2 = e.2.max(f.severity);
-        if f.severity >= Severity::Warning {
-            flagged.insert((f.source, f.row));
+        if e.2 != at {
+            e.1 += 1;
+            e.2 = at;
+        }
+        e.3 = e.3.max(f.severity);
+        if f.severity >= Severity::Warning && last_flagged != at {
+            rows_flagged += 1;
+            last_flagged = at;
         }
     }
     let mut out = BTreeMap::new();
     let mut worst = Verdict::Pass;
-    for (code, (count, rows, severity)) in per_code {
+    for (code, (count, rows, _, severity)) in per_code {
         let thresholds = gate.thresholds(code).unwrap_or(if severity >= gate.fail_on {
             Thresholds { warn: None, fail: Some(Threshold::Count(0)) }
         } else if severity == Severity::Warning {
@@ -114,7 +125,6 @@ pub fn evaluate(rules: &RuleSet, findings: &[Finding], rows_total: u64) -> GateO
         } else {
             Thresholds::default()
         });
-        let rows = rows.len() as u64;
         let verdict = Verdict::of(thresholds, rows, rows_total);
         worst = worst.max(verdict);
         out.insert(
@@ -128,7 +138,6 @@ pub fn evaluate(rules: &RuleSet, findings: &[Finding], rows_total: u64) -> GateO
             },
         );
     }
-    let rows_flagged = flagged.len() as u64;
     let verdict = worst.max(Verdict::of(gate.overall, rows_flagged, rows_total));
     GateOutcome {
         rules: out,
@@ -150,34 +159,25 @@ mod tests {
         RuleSet::from_config(&Config::load(&[layer], &Overrides::default()).unwrap()).unwrap()
     }
 
-    fn finding(code: &'static str, row: u64, severity: Severity) -> Finding {
-        Finding {
-            source: 0,
-            row,
-            column: Some(0),
-            code,
-            severity,
-            before: String::new(),
-            after: String::new(),
-            message: String::new(),
-        }
+    fn finding(code: &'static str, row: u64, severity: Severity) -> FindingKey {
+        FindingKey { source: 0, row, code, severity }
     }
 
     #[test]
     fn severity_decides_without_thresholds() {
         let rules = set("");
         let f = [finding("IN001", 1, Severity::Error)];
-        let g = evaluate(&rules, &f, 10);
+        let g = evaluate(&rules, f.iter().copied(), 10);
         assert_eq!(g.verdict, Verdict::Fail);
         assert_eq!(g.rules["IN001"].thresholds.fail, Some(Threshold::Count(0)));
         let f = [finding("PH002", 1, Severity::Warning), finding("PH001", 2, Severity::Info)];
-        let g = evaluate(&rules, &f, 10);
+        let g = evaluate(&rules, f.iter().copied(), 10);
         assert_eq!(g.verdict, Verdict::Warn);
         assert_eq!(g.rules["PH001"].verdict, Verdict::Pass);
         assert_eq!(g.rows_flagged, 1, "info findings do not flag rows");
-        let g = evaluate(&set("[gate]\nfail_on = \"warning\"\n"), &f, 10);
+        let g = evaluate(&set("[gate]\nfail_on = \"warning\"\n"), f.iter().copied(), 10);
         assert_eq!(g.verdict, Verdict::Fail);
-        assert_eq!(evaluate(&rules, &[], 0).verdict, Verdict::Pass);
+        assert_eq!(evaluate(&rules, [], 0).verdict, Verdict::Pass);
     }
 
     #[test]
@@ -185,23 +185,23 @@ mod tests {
         let rules = set("[gate.rules.IN001]\nwarn = \"1%\"\nfail = \"5%\"\n");
         // 2 findings on one row of 100: 1% → not above warn.
         let f = [finding("IN001", 1, Severity::Error), finding("IN001", 1, Severity::Error)];
-        let g = evaluate(&rules, &f, 100);
+        let g = evaluate(&rules, f.iter().copied(), 100);
         assert_eq!((g.rules["IN001"].findings, g.rules["IN001"].rows), (2, 1));
         assert_eq!(g.rules["IN001"].percent, 1.0);
         assert_eq!(g.verdict, Verdict::Pass);
-        let f: Vec<Finding> = (1..=3).map(|r| finding("IN001", r, Severity::Error)).collect();
-        assert_eq!(evaluate(&rules, &f, 100).verdict, Verdict::Warn);
-        let f: Vec<Finding> = (1..=6).map(|r| finding("IN001", r, Severity::Error)).collect();
-        assert_eq!(evaluate(&rules, &f, 100).verdict, Verdict::Fail);
+        let f: Vec<FindingKey> = (1..=3).map(|r| finding("IN001", r, Severity::Error)).collect();
+        assert_eq!(evaluate(&rules, f.iter().copied(), 100).verdict, Verdict::Warn);
+        let f: Vec<FindingKey> = (1..=6).map(|r| finding("IN001", r, Severity::Error)).collect();
+        assert_eq!(evaluate(&rules, f.iter().copied(), 100).verdict, Verdict::Fail);
     }
 
     #[test]
     fn overall_thresholds() {
         let rules = set("[gate.rules]\nIN = { warn = 100 }\n[gate.overall]\nfail = 2\n");
-        let f: Vec<Finding> = (1..=2).map(|r| finding("IN001", r, Severity::Error)).collect();
-        assert_eq!(evaluate(&rules, &f, 10).verdict, Verdict::Pass);
-        let f: Vec<Finding> = (1..=3).map(|r| finding("IN002", r, Severity::Error)).collect();
-        let g = evaluate(&rules, &f, 10);
+        let f: Vec<FindingKey> = (1..=2).map(|r| finding("IN001", r, Severity::Error)).collect();
+        assert_eq!(evaluate(&rules, f.iter().copied(), 10).verdict, Verdict::Pass);
+        let f: Vec<FindingKey> = (1..=3).map(|r| finding("IN002", r, Severity::Error)).collect();
+        let g = evaluate(&rules, f.iter().copied(), 10);
         assert_eq!((g.verdict, g.rows_flagged, g.percent), (Verdict::Fail, 3, 30.0));
         assert_eq!(g.rules["IN002"].verdict, Verdict::Pass);
     }
