@@ -1,6 +1,8 @@
 //! What normalizers and checks say about a value: an [`Issue`] (pure, no location),
 //! later placed at a row and column as a [`Finding`] by the pipeline.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 /// How bad a finding is. `Error` fails the gate by default.
@@ -42,22 +44,23 @@ impl Severity {
 pub struct Issue {
     /// Permanent rule code, e.g. `PH002`. Must be declared in the rule registry.
     pub code: &'static str,
-    /// One human sentence. May contain the value: reports mask it unless asked.
-    pub message: String,
+    /// One human sentence. May contain the value: reports mask it unless asked. Fixed
+    /// sentences are borrowed: a base has millions of "reformatted" issues.
+    pub message: Cow<'static, str>,
     /// The fixed value or a suggestion (`gmail.com` for `gmial.com`), if any.
     pub suggestion: Option<String>,
 }
 
 impl Issue {
     /// An issue with no suggestion.
-    pub fn new(code: &'static str, message: impl Into<String>) -> Issue {
+    pub fn new(code: &'static str, message: impl Into<Cow<'static, str>>) -> Issue {
         Issue { code, message: message.into(), suggestion: None }
     }
 
     /// An issue with a suggested or applied value.
     pub fn with_suggestion(
         code: &'static str,
-        message: impl Into<String>,
+        message: impl Into<Cow<'static, str>>,
         suggestion: impl Into<String>,
     ) -> Issue {
         Issue { code, message: message.into(), suggestion: Some(suggestion.into()) }

@@ -84,7 +84,8 @@ impl RunConfig {
 /// The result of analysing inputs, before anything is written.
 #[derive(Debug)]
 pub struct Analysis {
-    /// The unified input table and its quarantine.
+    /// The unified input table and its quarantine. Rows keep their place (source, row, line);
+    /// their values moved into `normalized`.
     pub input: UnifiedInput,
     /// Column roles.
     pub columns: ColumnMap,
@@ -141,7 +142,7 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
         .enumerate()
         .map(|(i, path)| input::read_source(path, i as u32, &config.read))
         .collect::<Result<_>>()?;
-    let input = input::unify(loaded);
+    let mut input = input::unify(loaded);
     progress.finish();
     let columns = ColumnMap::resolve(&input.headers, &config.columns);
     // User rules bound to the columns once; they run on normalized rows.
@@ -156,15 +157,18 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
     progress.finish();
 
     progress.start("normalizing", input.rows.len() as u64);
+    // Each row's values as read move into its normalized row (`NormalizedRow::raw` gives
+    // them back), so a base is held once, not twice.
     let mut normalized: Vec<NormalizedRow> = input
         .rows
-        .par_chunks(CHUNK)
+        .par_chunks_mut(CHUNK)
         .map(|chunk| {
             let out: Vec<NormalizedRow> = chunk
-                .iter()
+                .iter_mut()
                 .map(|r| {
                     let mut n = normalize_row(&r.record, &ctx);
                     user_rules.check_row(&n.record, &mut n.issues);
+                    r.record = csv::StringRecord::new();
                     n
                 })
                 .collect();
@@ -232,27 +236,29 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
         checked
     };
 
+    // Issues are kept to the end (findings are formatted while written): hold no spare room.
+    normalized.par_iter_mut().for_each(|n| n.issues.shrink_to_fit());
     progress.start("counting findings", normalized.len() as u64);
     let rows_read: u64 = input.sources.iter().map(|s| s.rows_read).sum();
     let outcome =
         gate::evaluate(&config.rules, finding_keys(&input, &normalized, &config.rules), rows_read);
-    let mut counts: BTreeMap<String, RuleCount> = BTreeMap::new();
-    for f in finding_keys(&input, &normalized, &config.rules) {
-        let entry = counts.entry(f.code.to_string()).or_insert_with(|| {
-            let o = outcome.rules.get(f.code);
-            RuleCount {
-                name: config.rules.lookup(f.code).map_or_else(String::new, |r| r.name),
-                severity: f.severity.as_str().to_string(),
-                count: 0,
-                rows: o.map_or(0, |o| o.rows),
-                percent: o.map_or(0.0, |o| o.percent),
-                warn: o.and_then(|o| o.thresholds.warn),
-                fail: o.and_then(|o| o.thresholds.fail),
-                verdict: o.map_or(Verdict::Pass, |o| o.verdict),
-            }
-        });
-        entry.count += 1;
-    }
+    let counts: BTreeMap<String, RuleCount> = outcome
+        .rules
+        .iter()
+        .map(|(&code, o)| {
+            let count = RuleCount {
+                name: config.rules.lookup(code).map_or_else(String::new, |r| r.name),
+                severity: o.severity.as_str().to_string(),
+                count: o.findings,
+                rows: o.rows,
+                percent: o.percent,
+                warn: o.thresholds.warn,
+                fail: o.thresholds.fail,
+                verdict: o.verdict,
+            };
+            (code.to_string(), count)
+        })
+        .collect();
     progress.finish();
     let with = |v: Verdict| -> Vec<String> {
         outcome.rules.iter().filter(|(_, o)| o.verdict == v).map(|(c, _)| c.to_string()).collect()
@@ -286,7 +292,6 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
         profile: None,
     };
     progress.start("profiling data", normalized.len() as u64);
-    let raw: Vec<&csv::StringRecord> = input.rows.iter().map(|r| &r.record).collect();
     let cluster_sizes: Vec<usize> =
         dedupe.as_ref().map_or_else(Vec::new, |d| d.clusters().iter().map(Vec::len).collect());
     report.profile = config.assess.then(|| {
@@ -298,7 +303,6 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
         );
         compute_profile(
             &columns,
-            &raw,
             &normalized,
             &segments,
             &reach,
@@ -307,7 +311,6 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
             config.show_values,
         )
     });
-    drop(raw);
     progress.finish();
     progress.start("merging clusters", normalized.len() as u64);
     let golden = match &dedupe {
@@ -465,7 +468,8 @@ fn deduplicate(
         let mut issue = block.issue();
         issue.message = issue
             .message
-            .replace(&block.key_preview, &crate::finding::mask_value(&block.key_preview));
+            .replace(&block.key_preview, &crate::finding::mask_value(&block.key_preview))
+            .into();
         extra.push((0, row_issue(issue)));
     }
     for (i, issue) in extra {
@@ -670,7 +674,7 @@ fn row_findings(
             continue;
         }
         let column = (ci.column != CellIssue::ROW).then_some(ci.column);
-        let before = row.record.get(ci.column as usize).unwrap_or("").to_string();
+        let before = norm.raw(ci.column as usize).to_string();
         let normalized_value = norm.record.get(ci.column as usize).unwrap_or("");
         let after = ci.issue.suggestion.clone().unwrap_or_else(|| normalized_value.to_string());
         // Dates, consent flags and statuses are not personal: keep them readable.
@@ -1044,7 +1048,7 @@ fn write_clusters(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Resu
             let c = cluster_of.and_then(|all| all.get(r).copied()).unwrap_or(r as u32);
             let status =
                 if sizes.get(&c).copied().unwrap_or(1) > 1 { "duplicate" } else { "single" };
-            let id = id_col.and_then(|i| row.record.get(i)).unwrap_or("");
+            let id = id_col.map_or("", |i| analysis.normalized[r].raw(i));
             let src = &analysis.input.sources[row.source as usize].path;
             w.write_record([src.as_str(), &row.row.to_string(), id, &cluster_label(c), status])
                 .map_err(|e| csv_error(path, e))?;
@@ -1070,6 +1074,30 @@ fn write_clusters(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Resu
 
 /// Field provenance of golden records: for each merged cluster and column, the value kept,
 /// the strategy that chose it, the rows it came from and the values set aside.
+/// Writes `items` a batch at a time: each batch is formatted into records in parallel (in
+/// order), then written. Rows of output are built on all cores without holding them all.
+fn write_batched<T: Sync, W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    path: &Path,
+    items: &[T],
+    format: impl Fn(&T, &mut Vec<Vec<String>>) + Sync,
+) -> Result<()> {
+    for batch in items.chunks(WRITE_BATCH) {
+        let records: Vec<Vec<Vec<String>>> = batch
+            .par_chunks(CHUNK / 4)
+            .map(|part| {
+                let mut out = Vec::new();
+                part.iter().for_each(|item| format(item, &mut out));
+                out
+            })
+            .collect();
+        for record in records.iter().flatten() {
+            w.write_record(record).map_err(|e| csv_error(path, e))?;
+        }
+    }
+    Ok(())
+}
+
 fn write_merges(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result<()> {
     let mut w = csv::WriterBuilder::new().from_writer(set.create("merges.csv")?);
     w.write_record(["cluster", "rows", "column", "strategy", "value", "from_rows", "set_aside"])
@@ -1083,7 +1111,8 @@ fn write_merges(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result
             }
         })
     };
-    for (&cluster, g) in &analysis.golden {
+    let golden: Vec<(&u32, &GoldenRecord)> = analysis.golden.iter().collect();
+    write_batched(&mut w, path, &golden, |&(&cluster, g), out| {
         let rows = g.members.iter().map(|&m| place(m)).collect::<Vec<_>>().join(";");
         for p in &g.provenance {
             let column = analysis.input.headers.get(p.column as usize).map_or("", String::as_str);
@@ -1095,18 +1124,17 @@ fn write_merges(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result
                 .map(|(m, v)| format!("{}={v}", place(*m)))
                 .collect::<Vec<_>>()
                 .join("; ");
-            w.write_record([
-                &cluster_label(cluster),
-                &rows,
-                column,
-                p.strategy,
-                value,
-                &from,
-                &aside,
-            ])
-            .map_err(|e| csv_error(path, e))?;
+            out.push(vec![
+                cluster_label(cluster),
+                rows.clone(),
+                column.to_string(),
+                p.strategy.to_string(),
+                value.to_string(),
+                from,
+                aside,
+            ]);
         }
-    }
+    })?;
     finish_csv(w, path)
 }
 
@@ -1124,16 +1152,16 @@ fn write_review(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result
     ])
     .map_err(|e| csv_error(path, e))?;
     if let Some(d) = &analysis.dedupe {
-        for pair in &d.review_pairs {
+        write_batched(&mut w, path, &d.review_pairs, |pair, out| {
             let (a, b) = (pair.a as usize, pair.b as usize);
             let (Some(ra), Some(rb)) = (analysis.input.rows.get(a), analysis.input.rows.get(b))
             else {
-                continue;
+                return;
             };
             let explanation =
                 explain_rows(analysis, a, b).map(|e| explanation_text(&e)).unwrap_or_default();
             let src = |r: &input::InputRow| analysis.input.sources[r.source as usize].path.clone();
-            w.write_record([
+            out.push(vec![
                 src(ra),
                 ra.row.to_string(),
                 src(rb),
@@ -1142,9 +1170,8 @@ fn write_review(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result
                 format!("{:.3}", pair.weight),
                 pair.veto.map(|v| v.describe().to_string()).unwrap_or_default(),
                 explanation,
-            ])
-            .map_err(|e| csv_error(path, e))?;
-        }
+            ]);
+        })?;
     }
     finish_csv(w, path)
 }
@@ -1175,29 +1202,25 @@ fn write_findings(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Resu
     let mut w = csv::WriterBuilder::new().from_writer(set.create("findings.csv")?);
     w.write_record(["source", "row", "column", "code", "severity", "before", "after", "message"])
         .map_err(|e| csv_error(path, e))?;
-    // Findings are formatted a batch of rows at a time, in parallel, and never all held.
-    let places = places(&analysis.input);
-    for batch in places.chunks(WRITE_BATCH) {
-        let findings: Vec<Vec<Finding>> =
-            batch.par_chunks(CHUNK).map(|part| findings_at(analysis, part)).collect();
-        for f in findings.iter().flatten() {
+    // Findings are formatted while written, never all held: a base has millions.
+    write_batched(&mut w, path, &places(&analysis.input), |&place, out| {
+        for f in findings_at(analysis, &[place]) {
             let src = &analysis.input.sources[f.source as usize].path;
             let column = f
                 .column
                 .and_then(|c| analysis.input.headers.get(c as usize))
                 .map_or("", String::as_str);
-            w.write_record([
-                src.as_str(),
-                &f.row.to_string(),
-                column,
-                f.code,
-                f.severity.as_str(),
-                &f.before,
-                &f.after,
-                &f.message,
-            ])
-            .map_err(|e| csv_error(path, e))?;
+            out.push(vec![
+                src.clone(),
+                f.row.to_string(),
+                column.to_string(),
+                f.code.to_string(),
+                f.severity.as_str().to_string(),
+                f.before,
+                f.after,
+                f.message,
+            ]);
         }
-    }
+    })?;
     finish_csv(w, path)
 }

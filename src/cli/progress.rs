@@ -68,10 +68,22 @@ impl steward::progress::Progress for Bar {
         }
         if let Some((stage, total, at)) = self.stage.lock().ok().and_then(|mut s| s.take()) {
             eprintln!(
-                "timing: {stage:<22} {:>8.3} s ({total} rows; {:.3} s since start)",
+                "timing: {stage:<22} {:>8.3} s ({total} rows; {:.3} s since start{})",
                 at.elapsed().as_secs_f64(),
-                self.started.elapsed().as_secs_f64()
+                self.started.elapsed().as_secs_f64(),
+                memory().map(|m| format!("; {m}")).unwrap_or_default()
             );
         }
     }
+}
+
+/// Resident and peak memory of this process, where the OS tells it (Linux).
+fn memory() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    };
+    let (rss, peak) = (field("VmRSS:")?, field("VmHWM:")?);
+    Some(format!("memory {} MiB, peak {} MiB", rss / 1024, peak / 1024))
 }

@@ -62,7 +62,8 @@ pub struct InputRow {
     pub row: u64,
     /// 1-based physical line where the row starts.
     pub line: u64,
-    /// Field values, decoded to UTF-8.
+    /// Field values, decoded to UTF-8. The pipeline moves them into its normalized rows
+    /// (`NormalizedRow::raw`), so this is empty in an `Analysis`.
     pub record: StringRecord,
 }
 

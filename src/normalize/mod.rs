@@ -124,6 +124,19 @@ pub struct NormalizedRow {
     pub issues: Vec<CellIssue>,
     /// Phone extensions split off phone cells (`доб. 12`), by column; the cell keeps the E.164.
     pub extensions: Vec<(u32, String)>,
+    /// The values as read of the cells normalization changed, by column: with `record` they
+    /// give back the row as read, without holding a second copy of every row.
+    pub original: Vec<(u32, Box<str>)>,
+}
+
+impl NormalizedRow {
+    /// The value of `column` as it was read (before normalization); empty past the row's end.
+    pub fn raw(&self, column: usize) -> &str {
+        match self.original.iter().find(|(c, _)| *c as usize == column) {
+            Some((_, v)) => v,
+            None => self.record.get(column).unwrap_or(""),
+        }
+    }
 }
 
 /// What normalizing one cell produced.
@@ -139,6 +152,7 @@ pub fn normalize_row(row: &StringRecord, ctx: &NormalizeContext) -> NormalizedRo
     let mut record = StringRecord::with_capacity(row.as_slice().len() + 16, row.len());
     let mut issues = Vec::new();
     let mut extensions = Vec::new();
+    let mut original = Vec::new();
     for (i, raw) in row.iter().enumerate() {
         match ctx.columns.role(i) {
             // A placeholder is how the source said "no value": store it as empty, and say so,
@@ -156,17 +170,25 @@ pub fn normalize_row(row: &StringRecord, ctx: &NormalizeContext) -> NormalizedRo
             Some(role) => {
                 let out = normalize_cell(role, i, raw, ctx);
                 record.push_field(&out.value);
-                issues.extend(
-                    out.issues.into_iter().map(|issue| CellIssue { column: i as u32, issue }),
-                );
+                issues.extend(out.issues.into_iter().map(|mut issue| {
+                    // A suggestion that is the written value says nothing the cell does not:
+                    // findings show the cell then, and a base has millions of such issues.
+                    if issue.suggestion.as_deref() == Some(out.value.as_str()) {
+                        issue.suggestion = None;
+                    }
+                    CellIssue { column: i as u32, issue }
+                }));
                 if let Some(ext) = out.extension {
                     extensions.push((i as u32, ext));
                 }
             }
             None => record.push_field(raw),
         }
+        if record.get(i) != Some(raw) {
+            original.push((i as u32, raw.into()));
+        }
     }
-    NormalizedRow { record, issues, extensions }
+    NormalizedRow { record, issues, extensions, original }
 }
 
 /// Normalizes one cell of a known role. Roles without a normalizer pass through unchanged.
@@ -213,5 +235,52 @@ fn normalize_cell(role: Role, column: usize, raw: &str, ctx: &NormalizeContext) 
             CellOutcome { value: cell.value, issues: cell.issues, extension: None }
         }
         _ => CellOutcome { value: raw.to_string(), ..CellOutcome::default() },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_normalized_row_gives_back_every_value_as_read() {
+        let headers: Vec<String> =
+            ["ФИО", "Телефон", "Email", "Дата рождения", "Заметка"].map(String::from).to_vec();
+        let columns = ColumnMap::resolve(&headers, &[]);
+        let rows = [
+            StringRecord::from(vec![
+                "иванов  иван",
+                "8 (916) 123-45-67 доб. 12",
+                " Ivanov@GMIAL.com",
+                "01.02.1980",
+                "как есть",
+            ]),
+            StringRecord::from(vec!["n/a", "нет", "", "1980-02-01", ""]),
+            StringRecord::from(vec!["Петров Пётр", "+79161234567"]),
+        ];
+        let settings = NormalizeSettings {
+            region: "RU".into(),
+            fix_typos: true,
+            as_of: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+            allow_ip_literals: false,
+        };
+        let ctx = NormalizeContext::new(
+            settings,
+            MissingValues::new(["n/a", "нет"]),
+            columns,
+            rows.iter(),
+        );
+        for row in &rows {
+            let n = normalize_row(row, &ctx);
+            let back: Vec<&str> = (0..row.len()).map(|c| n.raw(c)).collect();
+            assert_eq!(back, row.iter().collect::<Vec<_>>());
+            // Only changed cells are kept twice.
+            for (c, v) in &n.original {
+                assert_ne!(n.record.get(*c as usize), Some(&**v));
+            }
+        }
+        let first = normalize_row(&rows[0], &ctx);
+        assert!(first.original.len() >= 3, "{:?}", first.original);
+        assert_eq!(normalize_row(&rows[2], &ctx).original.len(), 0);
     }
 }

@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use csv::StringRecord;
 use serde::Serialize;
 
 use crate::finding::{Finding, mask_value};
@@ -314,8 +313,8 @@ impl ProfileBuilder {
         }
     }
 
-    /// Adds one row: its raw record and its normalization.
-    pub fn add_row(&mut self, raw: &StringRecord, normalized: &NormalizedRow) {
+    /// Adds one row: its normalization (which keeps the values as read).
+    pub fn add_row(&mut self, normalized: &NormalizedRow) {
         self.invalid.iter_mut().for_each(|v| *v = false);
         for ci in &normalized.issues {
             let c = ci.column as usize;
@@ -324,7 +323,7 @@ impl ProfileBuilder {
             }
         }
         for (i, col) in self.columns.iter_mut().enumerate() {
-            let before = raw.get(i).unwrap_or("");
+            let before = normalized.raw(i);
             let after = normalized.record.get(i).unwrap_or("");
             let filled = !after.trim().is_empty();
             let valid = filled && !self.invalid[i];
@@ -459,11 +458,9 @@ pub fn sample_findings(
 }
 
 /// Everything a profile needs, in one call (the non-streaming form of [`ProfileBuilder`]).
-/// `raw` and `normalized` are parallel; `segments`/`contactability` may be empty.
-#[allow(clippy::too_many_arguments)] // One flat call for the pipeline; each input is distinct.
+/// `segments`/`contactability` may be empty.
 pub fn compute_profile(
     columns: &ColumnMap,
-    raw: &[&StringRecord],
     normalized: &[NormalizedRow],
     segments: &[Segment],
     contactability: &[Contactability],
@@ -472,8 +469,8 @@ pub fn compute_profile(
     show_values: bool,
 ) -> DataProfile {
     let mut b = ProfileBuilder::new(columns);
-    for (r, n) in raw.iter().zip(normalized) {
-        b.add_row(r, n);
+    for n in normalized {
+        b.add_row(n);
     }
     segments.iter().for_each(|&s| b.add_segment(s));
     contactability.iter().for_each(|&c| b.add_contactability(c));
@@ -520,23 +517,20 @@ mod profile_tests {
         let headers: Vec<String> =
             ["ФИО", "Телефон", "Комментарий"].iter().map(|s| s.to_string()).collect();
         let map = ColumnMap::resolve(&headers, &[]);
-        let raw = [
-            StringRecord::from(vec!["Иванов", "8 916 123-45-67", "x"]),
-            StringRecord::from(vec!["", "123", ""]),
-        ];
         let norm = vec![
             NormalizedRow {
-                record: StringRecord::from(vec!["Иванов", "+79161234567", "x"]),
+                record: csv::StringRecord::from(vec!["Иванов", "+79161234567", "x"]),
                 issues: vec![],
                 extensions: vec![],
+                original: vec![(1, "8 916 123-45-67".into())],
             },
             NormalizedRow {
-                record: StringRecord::from(vec!["", "123", ""]),
+                record: csv::StringRecord::from(vec!["", "123", ""]),
                 issues: vec![CellIssue { column: 1, issue: Issue::new("IN001", "bad") }],
                 extensions: vec![],
+                original: vec![],
             },
         ];
-        let refs: Vec<&StringRecord> = raw.iter().collect();
         let findings = vec![Finding {
             source: 0,
             row: 2,
@@ -549,7 +543,6 @@ mod profile_tests {
         }];
         let p = compute_profile(
             &map,
-            &refs,
             &norm,
             &[Segment::Lead, Segment::Active],
             &[

@@ -54,6 +54,8 @@ impl Verdict {
 pub struct RuleOutcome {
     /// Findings of the rule.
     pub findings: u64,
+    /// The rule's effective severity.
+    pub severity: Severity,
     /// Distinct rows hit.
     pub rows: u64,
     /// `rows` as a percentage of rows read.
@@ -131,6 +133,7 @@ pub fn evaluate(
             code,
             RuleOutcome {
                 findings: count,
+                severity,
                 rows,
                 percent: percent(rows, rows_total),
                 thresholds,

@@ -598,10 +598,10 @@ mod tests {
         for (i, r) in records.iter().enumerate() {
             let mut issues = Vec::new();
             bound.check_row(r, &mut issues);
-            out.extend(issues.into_iter().map(|ci| (i, ci.column, ci.issue.message)));
+            out.extend(issues.into_iter().map(|ci| (i, ci.column, ci.issue.message.into_owned())));
         }
         for (i, ci) in bound.check_table(records.iter(), &|j| format!("row {}", j + 1)) {
-            out.push((i, ci.column, ci.issue.message));
+            out.push((i, ci.column, ci.issue.message.into_owned()));
         }
         out
     }
