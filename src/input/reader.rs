@@ -179,67 +179,90 @@ pub fn read_bytes(
     }
     let width = headers.len();
 
-    let mut rows = Vec::new();
-    let mut quarantine = Vec::new();
-    let mut row_number = 0u64;
-    let mut start = reader.position().byte() as usize;
-    // Physical line numbers are counted here, not taken from csv's positions, which lag by
-    // one line after a CRLF terminator.
-    let mut line_cursor = (0usize, 1u64);
-    loop {
-        let ok = match reader.read_byte_record(&mut record) {
-            Ok(ok) => ok,
-            Err(e) => {
-                // csv only fails on I/O or UTF-8 in string mode; with bytes from memory this is
-                // unreachable in practice, but never lose the rest silently.
-                return Err(Error::Unreadable {
-                    path: path(),
-                    detail: format!("CSV parse error: {e}"),
-                });
+    // The file's checksum is computed beside the parse, not after it.
+    let header_names = &headers;
+    let (sha256, parsed) = rayon::join(
+        || hex(&Sha256::digest(bytes)),
+        move || -> Result<(Vec<InputRow>, Vec<QuarantinedRow>, u64)> {
+            let mut rows = Vec::new();
+            let mut quarantine = Vec::new();
+            let mut row_number = 0u64;
+            let mut start = reader.position().byte() as usize;
+            // Physical line numbers are counted here, not taken from csv's positions, which lag by
+            // one line after a CRLF terminator.
+            let mut line_cursor = (0usize, 1u64);
+            loop {
+                let ok = match reader.read_byte_record(&mut record) {
+                    Ok(ok) => ok,
+                    Err(e) => {
+                        // csv only fails on I/O or UTF-8 in string mode; with bytes from memory this is
+                        // unreachable in practice, but never lose the rest silently.
+                        return Err(Error::Unreadable {
+                            path: path(),
+                            detail: format!("CSV parse error: {e}"),
+                        });
+                    }
+                };
+                if !ok {
+                    break;
+                }
+                let end = (reader.position().byte() as usize).min(text.len());
+                row_number += 1;
+                while start < end && matches!(text[start], b'\r' | b'\n') {
+                    start += 1;
+                }
+                line_cursor.1 +=
+                    text[line_cursor.0..start].iter().filter(|&&b| b == b'\n').count() as u64;
+                line_cursor.0 = start;
+                let line = line_cursor.1 + line_offset;
+                let raw_bytes = trim_line_end(&text[start..end]);
+                let problem = row_problem(&record, width, options.max_field_bytes, header_names);
+                let decoded =
+                    if problem.is_none() { decode_record(&record, field_encoding) } else { None };
+                match (problem, decoded) {
+                    // After transcoding UTF-16, a replacement character marks an undecodable unit.
+                    (None, Some(fields))
+                        if !(transcoded_from_utf16
+                            && fields.iter().any(|f| f.contains('\u{FFFD}'))) =>
+                    {
+                        rows.push(InputRow {
+                            source: index,
+                            row: row_number,
+                            line,
+                            record: fields,
+                        });
+                    }
+                    (problem, _) => {
+                        let (code, reason) = problem.unwrap_or_else(|| {
+                            (
+                                "IN002",
+                                format!(
+                                    "bytes that are not valid {} text",
+                                    detected.encoding.name()
+                                ),
+                            )
+                        });
+                        quarantine.push(QuarantinedRow {
+                            source: index,
+                            row: row_number,
+                            line,
+                            code,
+                            reason,
+                            raw: encoding::decode_lossless_display(raw_bytes, field_encoding),
+                        });
+                    }
+                }
+                start = end;
             }
-        };
-        if !ok {
-            break;
-        }
-        let end = (reader.position().byte() as usize).min(text.len());
-        row_number += 1;
-        while start < end && matches!(text[start], b'\r' | b'\n') {
-            start += 1;
-        }
-        line_cursor.1 += text[line_cursor.0..start].iter().filter(|&&b| b == b'\n').count() as u64;
-        line_cursor.0 = start;
-        let line = line_cursor.1 + line_offset;
-        let raw_bytes = trim_line_end(&text[start..end]);
-        let problem = row_problem(&record, width, options.max_field_bytes, &headers);
-        let decoded = if problem.is_none() { decode_record(&record, field_encoding) } else { None };
-        match (problem, decoded) {
-            // After transcoding UTF-16, a replacement character marks an undecodable unit.
-            (None, Some(fields))
-                if !(transcoded_from_utf16 && fields.iter().any(|f| f.contains('\u{FFFD}'))) =>
-            {
-                rows.push(InputRow { source: index, row: row_number, line, record: fields });
-            }
-            (problem, _) => {
-                let (code, reason) = problem.unwrap_or_else(|| {
-                    ("IN002", format!("bytes that are not valid {} text", detected.encoding.name()))
-                });
-                quarantine.push(QuarantinedRow {
-                    source: index,
-                    row: row_number,
-                    line,
-                    code,
-                    reason,
-                    raw: encoding::decode_lossless_display(raw_bytes, field_encoding),
-                });
-            }
-        }
-        start = end;
-    }
+            Ok((rows, quarantine, row_number))
+        },
+    );
+    let (rows, quarantine, row_number) = parsed?;
 
     let info = SourceInfo {
         path: name.to_string(),
         size: bytes.len() as u64,
-        sha256: hex(&Sha256::digest(bytes)),
+        sha256,
         encoding: detected.name(),
         encoding_evidence: detected.evidence,
         bom: detected.bom,

@@ -10,6 +10,7 @@ pub mod name;
 pub mod phone;
 
 use csv::StringRecord;
+use rayon::prelude::*;
 
 use crate::finding::Issue;
 use crate::roles::{ColumnMap, Role};
@@ -76,8 +77,11 @@ impl NormalizeContext {
         let rows: Vec<&StringRecord> = rows.collect();
         // Day-first or month-first is a property of the column, not the cell: decide it from
         // all the column's values, so `03/04/2020` reads the same on every row.
-        let dates = (0..columns.len())
-            .filter(|&c| columns.role(c).and_then(date_kind).is_some())
+        let date_columns: Vec<usize> =
+            (0..columns.len()).filter(|&c| columns.role(c).and_then(date_kind).is_some()).collect();
+        // One column per task: a base has several date columns and a million rows.
+        let dates = date_columns
+            .into_par_iter()
             .map(|c| {
                 let values =
                     rows.iter().filter_map(|r| r.get(c)).filter(|v| !missing.is_missing(v));
