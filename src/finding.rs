@@ -48,7 +48,7 @@ pub struct Issue {
     /// sentences are borrowed: a base has millions of "reformatted" issues.
     pub message: Cow<'static, str>,
     /// The fixed value or a suggestion (`gmail.com` for `gmial.com`), if any.
-    pub suggestion: Option<String>,
+    pub suggestion: Option<Box<str>>,
 }
 
 impl Issue {
@@ -63,7 +63,8 @@ impl Issue {
         message: impl Into<Cow<'static, str>>,
         suggestion: impl Into<String>,
     ) -> Issue {
-        Issue { code, message: message.into(), suggestion: Some(suggestion.into()) }
+        let suggestion: String = suggestion.into();
+        Issue { code, message: message.into(), suggestion: Some(suggestion.into_boxed_str()) }
     }
 }
 

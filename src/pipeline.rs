@@ -676,7 +676,7 @@ fn row_findings(
         let column = (ci.column != CellIssue::ROW).then_some(ci.column);
         let before = norm.raw(ci.column as usize).to_string();
         let normalized_value = norm.record.get(ci.column as usize).unwrap_or("");
-        let after = ci.issue.suggestion.clone().unwrap_or_else(|| normalized_value.to_string());
+        let after = ci.issue.suggestion.as_deref().unwrap_or(normalized_value).to_string();
         // Dates, consent flags and statuses are not personal: keep them readable.
         let show = show_values || non_personal(columns.role(ci.column as usize));
         let mut message = if show || before.is_empty() {
