@@ -679,14 +679,14 @@ fn row_findings(
         let after = ci.issue.suggestion.as_deref().unwrap_or(normalized_value).to_string();
         // Dates, consent flags and statuses are not personal: keep them readable.
         let show = show_values || non_personal(columns.role(ci.column as usize));
-        let mut message = if show || before.is_empty() {
-            ci.issue.message.to_string()
-        } else {
-            ci.issue.message.replace(&before, &mask_value(&before))
-        };
+        // Most messages are fixed sentences: mask only what a message quotes.
+        let mut message = ci.issue.message.to_string();
+        if !show && !before.is_empty() && message.contains(before.as_str()) {
+            message = message.replace(&before, &mask_value(&before));
+        }
         // Checks that run after normalization quote the normalized value: mask it too.
         let trimmed = normalized_value.trim();
-        if !show && !trimmed.is_empty() && trimmed != before {
+        if !show && !trimmed.is_empty() && trimmed != before && message.contains(trimmed) {
             message = message.replace(trimmed, &mask_value(trimmed));
         }
         findings.push(Finding {
@@ -1072,36 +1072,53 @@ fn write_clusters(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Resu
     finish_csv(w, path)
 }
 
-/// Field provenance of golden records: for each merged cluster and column, the value kept,
-/// the strategy that chose it, the rows it came from and the values set aside.
-/// Writes `items` a batch at a time: each batch is formatted into records in parallel (in
-/// order), then written. Rows of output are built on all cores without holding them all.
-fn write_batched<T: Sync, W: std::io::Write>(
-    w: &mut csv::Writer<W>,
+/// Writes the CSV file `name`: `header`, then `items` a batch at a time. Each batch is
+/// formatted into CSV bytes on all cores, in order, then written: output rows are built in
+/// parallel and never all held.
+fn write_csv_batched<T: Sync>(
+    set: &mut OutputSet,
+    name: &str,
     path: &Path,
+    header: &[&str],
     items: &[T],
-    format: impl Fn(&T, &mut Vec<Vec<String>>) + Sync,
+    format: impl Fn(&T, &mut csv::Writer<Vec<u8>>) -> csv::Result<()> + Sync,
 ) -> Result<()> {
+    let mut out = set.create(name)?;
+    let bytes_of = |w: csv::Writer<Vec<u8>>| {
+        w.into_inner().map_err(|e| Error::Write {
+            path: path.to_path_buf(),
+            cause: std::io::Error::other(e.to_string()),
+        })
+    };
+    let write = |out: &mut std::io::BufWriter<std::fs::File>, bytes: &[u8]| {
+        std::io::Write::write_all(out, bytes)
+            .map_err(|cause| Error::Write { path: path.to_path_buf(), cause })
+    };
+    let mut head = csv::Writer::from_writer(Vec::new());
+    head.write_record(header).map_err(|e| csv_error(path, e))?;
+    write(&mut out, &bytes_of(head)?)?;
     for batch in items.chunks(WRITE_BATCH) {
-        let records: Vec<Vec<Vec<String>>> = batch
+        let parts: Vec<Vec<u8>> = batch
             .par_chunks(CHUNK / 4)
             .map(|part| {
-                let mut out = Vec::new();
-                part.iter().for_each(|item| format(item, &mut out));
-                out
+                let mut w = csv::Writer::from_writer(Vec::new());
+                for item in part {
+                    format(item, &mut w).map_err(|e| csv_error(path, e))?;
+                }
+                bytes_of(w)
             })
-            .collect();
-        for record in records.iter().flatten() {
-            w.write_record(record).map_err(|e| csv_error(path, e))?;
+            .collect::<Result<_>>()?;
+        for part in parts {
+            write(&mut out, &part)?;
         }
     }
-    Ok(())
+    output::finish(out, path)
 }
 
+/// Field provenance of golden records: for each merged cluster and column, the value kept,
+/// the strategy that chose it, the rows it came from and the values set aside.
 fn write_merges(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result<()> {
-    let mut w = csv::WriterBuilder::new().from_writer(set.create("merges.csv")?);
-    w.write_record(["cluster", "rows", "column", "strategy", "value", "from_rows", "set_aside"])
-        .map_err(|e| csv_error(path, e))?;
+    let header = ["cluster", "rows", "column", "strategy", "value", "from_rows", "set_aside"];
     let place = |i: usize| {
         analysis.input.rows.get(i).map_or_else(String::new, |r| {
             if analysis.input.sources.len() > 1 {
@@ -1112,7 +1129,8 @@ fn write_merges(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result
         })
     };
     let golden: Vec<(&u32, &GoldenRecord)> = analysis.golden.iter().collect();
-    write_batched(&mut w, path, &golden, |&(&cluster, g), out| {
+    write_csv_batched(set, "merges.csv", path, &header, &golden, |&(&cluster, g), w| {
+        let cluster = cluster_label(cluster);
         let rows = g.members.iter().map(|&m| place(m)).collect::<Vec<_>>().join(";");
         for p in &g.provenance {
             let column = analysis.input.headers.get(p.column as usize).map_or("", String::as_str);
@@ -1124,23 +1142,14 @@ fn write_merges(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result
                 .map(|(m, v)| format!("{}={v}", place(*m)))
                 .collect::<Vec<_>>()
                 .join("; ");
-            out.push(vec![
-                cluster_label(cluster),
-                rows.clone(),
-                column.to_string(),
-                p.strategy.to_string(),
-                value.to_string(),
-                from,
-                aside,
-            ]);
+            w.write_record([&cluster, &rows, column, p.strategy, value, &from, &aside])?;
         }
-    })?;
-    finish_csv(w, path)
+        Ok(())
+    })
 }
 
 fn write_review(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result<()> {
-    let mut w = csv::WriterBuilder::new().from_writer(set.create("review.csv")?);
-    w.write_record([
+    let header = [
         "source_a",
         "row_a",
         "source_b",
@@ -1149,31 +1158,27 @@ fn write_review(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result
         "weight",
         "kept_apart_because",
         "explanation",
-    ])
-    .map_err(|e| csv_error(path, e))?;
-    if let Some(d) = &analysis.dedupe {
-        write_batched(&mut w, path, &d.review_pairs, |pair, out| {
-            let (a, b) = (pair.a as usize, pair.b as usize);
-            let (Some(ra), Some(rb)) = (analysis.input.rows.get(a), analysis.input.rows.get(b))
-            else {
-                return;
-            };
-            let explanation =
-                explain_rows(analysis, a, b).map(|e| explanation_text(&e)).unwrap_or_default();
-            let src = |r: &input::InputRow| analysis.input.sources[r.source as usize].path.clone();
-            out.push(vec![
-                src(ra),
-                ra.row.to_string(),
-                src(rb),
-                rb.row.to_string(),
-                format!("{:.4}", pair.probability),
-                format!("{:.3}", pair.weight),
-                pair.veto.map(|v| v.describe().to_string()).unwrap_or_default(),
-                explanation,
-            ]);
-        })?;
-    }
-    finish_csv(w, path)
+    ];
+    let pairs = analysis.dedupe.as_ref().map_or(&[][..], |d| &d.review_pairs[..]);
+    write_csv_batched(set, "review.csv", path, &header, pairs, |pair, w| {
+        let (a, b) = (pair.a as usize, pair.b as usize);
+        let (Some(ra), Some(rb)) = (analysis.input.rows.get(a), analysis.input.rows.get(b)) else {
+            return Ok(());
+        };
+        let explanation =
+            explain_rows(analysis, a, b).map(|e| explanation_text(&e)).unwrap_or_default();
+        let src = |r: &input::InputRow| analysis.input.sources[r.source as usize].path.as_str();
+        w.write_record([
+            src(ra),
+            &ra.row.to_string(),
+            src(rb),
+            &rb.row.to_string(),
+            &format!("{:.4}", pair.probability),
+            &format!("{:.3}", pair.weight),
+            pair.veto.map_or("", |v| v.describe()),
+            &explanation,
+        ])
+    })
 }
 
 /// Phone columns with at least one extension, in column order.
@@ -1199,28 +1204,27 @@ fn write_quarantine(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Re
 }
 
 fn write_findings(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result<()> {
-    let mut w = csv::WriterBuilder::new().from_writer(set.create("findings.csv")?);
-    w.write_record(["source", "row", "column", "code", "severity", "before", "after", "message"])
-        .map_err(|e| csv_error(path, e))?;
+    let header = ["source", "row", "column", "code", "severity", "before", "after", "message"];
     // Findings are formatted while written, never all held: a base has millions.
-    write_batched(&mut w, path, &places(&analysis.input), |&place, out| {
+    let places = places(&analysis.input);
+    write_csv_batched(set, "findings.csv", path, &header, &places, |&place, w| {
         for f in findings_at(analysis, &[place]) {
             let src = &analysis.input.sources[f.source as usize].path;
             let column = f
                 .column
                 .and_then(|c| analysis.input.headers.get(c as usize))
                 .map_or("", String::as_str);
-            out.push(vec![
-                src.clone(),
-                f.row.to_string(),
-                column.to_string(),
-                f.code.to_string(),
-                f.severity.as_str().to_string(),
-                f.before,
-                f.after,
-                f.message,
-            ]);
+            w.write_record([
+                src.as_str(),
+                &f.row.to_string(),
+                column,
+                f.code,
+                f.severity.as_str(),
+                &f.before,
+                &f.after,
+                &f.message,
+            ])?;
         }
-    })?;
-    finish_csv(w, path)
+        Ok(())
+    })
 }
