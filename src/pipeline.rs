@@ -878,7 +878,6 @@ fn write_cleaned_named(
     with_assessment: bool,
 ) -> Result<()> {
     let several = analysis.input.sources.len() > 1;
-    let mut w = csv::WriterBuilder::new().from_writer(set.create(name)?);
     let mut header: Vec<String> = analysis.input.headers.clone();
     // One extension column per phone column that has any extension, so nothing typed is lost.
     let ext_columns = extension_columns(analysis);
@@ -898,16 +897,16 @@ fn write_cleaned_named(
             header.push(h.into());
         }
     }
-    w.write_record(&header).map_err(|e| csv_error(path, e))?;
-    let mut codes: Vec<&str> = Vec::new();
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let yes_no = |b: bool| if b { "yes" } else { "no" };
     let cluster_of = analysis.dedupe.as_ref().map(|d| d.cluster_of.as_slice());
-    for i in 0..analysis.input.rows.len() {
+    let indices: Vec<usize> = (0..analysis.input.rows.len()).collect();
+    write_csv_batched(set, name, path, &header, &indices, |&i, w| {
         let cluster = cluster_of.and_then(|all| all.get(i).copied());
         let golden = cluster.and_then(|c| analysis.golden.get(&c));
         // A cluster is written once, at its first row; its other rows are merged into it.
         let members: Vec<usize> = match golden {
-            Some(g) if g.members.first() != Some(&i) => continue,
+            Some(g) if g.members.first() != Some(&i) => return Ok(()),
             Some(g) => g.members.clone(),
             None => vec![i],
         };
@@ -939,8 +938,8 @@ fn write_cleaned_named(
             record
                 .push_field(&cluster.map(cluster_label).unwrap_or_else(|| cluster_label(i as u32)));
         }
-        codes.clear();
         // steward_issues names problems only; changes (Info) are in findings.csv.
+        let mut codes: Vec<&str> = Vec::new();
         for ci in members.iter().flat_map(|&m| analysis.normalized[m].issues.iter()) {
             let reported = analysis.report.findings.get(ci.issue.code);
             let problem = reported.is_some_and(|c| c.severity != "info");
@@ -962,9 +961,8 @@ fn write_cleaned_named(
             record.push_field(yes_no(reach.can_sms));
             record.push_field(yes_no(reach.can_call));
         }
-        w.write_record(&record).map_err(|e| csv_error(path, e))?;
-    }
-    finish_csv(w, path)
+        w.write_record(&record)
+    })
 }
 
 /// Human address of row `index`: `row 12`, or `row 12 of b.csv` with several inputs.
