@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::finding::{Finding, mask_value};
@@ -313,6 +314,27 @@ impl ProfileBuilder {
         }
     }
 
+    /// Adds the rows another builder (of the same table) has seen: profiles of row chunks
+    /// built in parallel are merged in any order with the same result (counts only).
+    pub fn merge(mut self, other: ProfileBuilder) -> ProfileBuilder {
+        for (a, b) in self.columns.iter_mut().zip(&other.columns) {
+            a.rows += b.rows;
+            a.filled += b.filled;
+            a.valid += b.valid;
+            a.changed += b.changed;
+        }
+        self.good_before += other.good_before;
+        self.good_after += other.good_after;
+        self.cells += other.cells;
+        let (s, o) = (&mut self.segments, other.segments);
+        (s.active, s.inactive, s.lead, s.unknown) =
+            (s.active + o.active, s.inactive + o.inactive, s.lead + o.lead, s.unknown + o.unknown);
+        let (t, o) = (&mut self.contactability, other.contactability);
+        (t.email, t.sms, t.call, t.none) =
+            (t.email + o.email, t.sms + o.sms, t.call + o.call, t.none + o.none);
+        self
+    }
+
     /// Adds one row: its normalization (which keeps the values as read).
     pub fn add_row(&mut self, normalized: &NormalizedRow) {
         self.invalid.iter_mut().for_each(|v| *v = false);
@@ -468,10 +490,14 @@ pub fn compute_profile(
     findings: &[Finding],
     show_values: bool,
 ) -> DataProfile {
-    let mut b = ProfileBuilder::new(columns);
-    for n in normalized {
-        b.add_row(n);
-    }
+    let empty = || ProfileBuilder::new(columns);
+    let mut b = normalized
+        .par_chunks(4096)
+        .fold(empty, |mut b, rows| {
+            rows.iter().for_each(|n| b.add_row(n));
+            b
+        })
+        .reduce(empty, ProfileBuilder::merge);
     segments.iter().for_each(|&s| b.add_segment(s));
     contactability.iter().for_each(|&c| b.add_contactability(c));
     b.finish(
@@ -573,6 +599,46 @@ mod profile_tests {
         );
         assert_eq!(p.samples["IN001"][0].before, "+7********67");
         assert_eq!(p.samples["IN001"][0].column, "Телефон");
+    }
+
+    #[test]
+    fn merged_chunk_profiles_equal_one_pass() {
+        let headers: Vec<String> = ["ФИО", "Телефон"].iter().map(|s| s.to_string()).collect();
+        let map = ColumnMap::resolve(&headers, &[]);
+        let row = |name: &str, phone: &str, raw: Option<&str>, bad: bool| NormalizedRow {
+            record: csv::StringRecord::from(vec![name, phone]),
+            issues: if bad {
+                vec![CellIssue { column: 1, issue: Issue::new("PH002", "bad") }]
+            } else {
+                vec![]
+            },
+            extensions: vec![],
+            original: raw.map(|r| vec![(1, r.into())]).unwrap_or_default(),
+        };
+        let rows = [
+            row("Иванов", "+79161234567", Some("8 916 123-45-67"), false),
+            row("", "123", None, true),
+            row("Петров", "", None, false),
+        ];
+        let one = rows.iter().fold(ProfileBuilder::new(&map), |mut b, r| {
+            b.add_row(r);
+            b
+        });
+        let mut first = ProfileBuilder::new(&map);
+        first.add_row(&rows[0]);
+        first.add_segment(Segment::Lead);
+        let mut rest = ProfileBuilder::new(&map);
+        rows[1..].iter().for_each(|r| rest.add_row(r));
+        let mut one = one;
+        one.add_segment(Segment::Lead);
+        let finish = |b: ProfileBuilder| {
+            serde_json::to_string(&b.finish(&[], &map, DuplicatesSummary::default(), false))
+                .unwrap()
+        };
+        let merged = first.merge(rest);
+        assert_eq!(merged.columns[1].rows, 3);
+        assert_eq!(merged.columns[1].changed, 1);
+        assert_eq!(finish(merged), finish(one));
     }
 
     #[test]
