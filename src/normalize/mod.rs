@@ -128,18 +128,69 @@ pub struct NormalizedRow {
     pub issues: Vec<CellIssue>,
     /// Phone extensions split off phone cells (`доб. 12`), by column; the cell keeps the E.164.
     pub extensions: Vec<(u32, String)>,
-    /// The values as read of the cells normalization changed, by column: with `record` they
-    /// give back the row as read, without holding a second copy of every row.
-    pub original: Vec<(u32, Box<str>)>,
+    /// The values as read of the cells normalization changed: with `record` they give back
+    /// the row as read, without holding a second copy of every row.
+    pub original: ChangedCells,
 }
 
 impl NormalizedRow {
     /// The value of `column` as it was read (before normalization); empty past the row's end.
     pub fn raw(&self, column: usize) -> &str {
-        match self.original.iter().find(|(c, _)| *c as usize == column) {
-            Some((_, v)) => v,
+        match self.original.get(column) {
+            Some(v) => v,
             None => self.record.get(column).unwrap_or(""),
         }
+    }
+}
+
+/// Cells of one row by column, packed in one allocation of text and one of (column, end)
+/// pairs: a base holds millions of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChangedCells {
+    text: Box<str>,
+    cells: Box<[(u32, u32)]>,
+}
+
+impl ChangedCells {
+    /// Packs `(column, value)` pairs.
+    pub fn new<'a>(cells: impl IntoIterator<Item = (u32, &'a str)>) -> ChangedCells {
+        let mut text = String::new();
+        let mut ends = Vec::new();
+        for (column, value) in cells {
+            text.push_str(value);
+            ends.push((column, text.len() as u32));
+        }
+        ChangedCells { text: text.into_boxed_str(), cells: ends.into_boxed_slice() }
+    }
+
+    /// The value kept for `column`, if any.
+    pub fn get(&self, column: usize) -> Option<&str> {
+        let mut start = 0;
+        for &(c, end) in self.cells.iter() {
+            if c as usize == column {
+                return self.text.get(start as usize..end as usize);
+            }
+            start = end;
+        }
+        None
+    }
+
+    /// How many cells are kept.
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    /// Whether no cell is kept.
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    /// The `(column, value)` pairs in column order.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &str)> {
+        let starts = std::iter::once(0).chain(self.cells.iter().map(|&(_, end)| end));
+        self.cells.iter().zip(starts).map(|(&(c, end), start)| {
+            (c, self.text.get(start as usize..end as usize).unwrap_or(""))
+        })
     }
 }
 
@@ -156,7 +207,7 @@ pub fn normalize_row(row: &StringRecord, ctx: &NormalizeContext) -> NormalizedRo
     let mut record = StringRecord::with_capacity(row.as_slice().len() + 16, row.len());
     let mut issues = Vec::new();
     let mut extensions = Vec::new();
-    let mut original = Vec::new();
+    let mut original: Vec<(u32, &str)> = Vec::new();
     for (i, raw) in row.iter().enumerate() {
         match ctx.columns.role(i) {
             // A placeholder is how the source said "no value": store it as empty, and say so,
@@ -189,10 +240,10 @@ pub fn normalize_row(row: &StringRecord, ctx: &NormalizeContext) -> NormalizedRo
             None => record.push_field(raw),
         }
         if record.get(i) != Some(raw) {
-            original.push((i as u32, raw.into()));
+            original.push((i as u32, raw));
         }
     }
-    NormalizedRow { record, issues, extensions, original }
+    NormalizedRow { record, issues, extensions, original: ChangedCells::new(original) }
 }
 
 /// Normalizes one cell of a known role. Roles without a normalizer pass through unchanged.
@@ -285,12 +336,14 @@ mod tests {
             let back: Vec<&str> = (0..row.len()).map(|c| n.raw(c)).collect();
             assert_eq!(back, row.iter().collect::<Vec<_>>());
             // Only changed cells are kept twice.
-            for (c, v) in &n.original {
-                assert_ne!(n.record.get(*c as usize), Some(&**v));
+            for (c, v) in n.original.iter() {
+                assert_ne!(n.record.get(c as usize), Some(v));
             }
         }
         let first = normalize_row(&rows[0], &ctx);
         assert!(first.original.len() >= 3, "{:?}", first.original);
+        assert_eq!(first.original.get(1), Some("8 (916) 123-45-67 доб. 12"));
+        assert_eq!(first.original.get(4), None);
         assert_eq!(normalize_row(&rows[2], &ctx).original.len(), 0);
     }
 }

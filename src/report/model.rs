@@ -548,13 +548,13 @@ mod profile_tests {
                 record: csv::StringRecord::from(vec!["Иванов", "+79161234567", "x"]),
                 issues: vec![],
                 extensions: vec![],
-                original: vec![(1, "8 916 123-45-67".into())],
+                original: crate::normalize::ChangedCells::new([(1, "8 916 123-45-67")]),
             },
             NormalizedRow {
                 record: csv::StringRecord::from(vec!["", "123", ""]),
                 issues: vec![CellIssue { column: 1, issue: Issue::new("IN001", "bad") }],
                 extensions: vec![],
-                original: vec![],
+                original: Default::default(),
             },
         ];
         let findings = vec![Finding {
@@ -613,7 +613,7 @@ mod profile_tests {
                 vec![]
             },
             extensions: vec![],
-            original: raw.map(|r| vec![(1, r.into())]).unwrap_or_default(),
+            original: crate::normalize::ChangedCells::new(raw.map(|r| (1, r))),
         };
         let rows = [
             row("Иванов", "+79161234567", Some("8 916 123-45-67"), false),
