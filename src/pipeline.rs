@@ -415,18 +415,26 @@ fn deduplicate(
     progress: &dyn Progress,
 ) -> DedupeResult {
     progress.start("deduplicating", normalized.len() as u64);
-    let entities: Vec<dedupe::Entity> = normalized
-        .par_iter()
-        .zip(&input.rows)
-        .map(|(n, r)| dedupe::entity::entity_from_row(&n.record, columns, r.source))
-        .collect();
+    // Entities (match keys as strings) are built a batch at a time and interned into the
+    // compact table, so a large base never holds them all.
+    let mut table = dedupe::EntityTable::new();
+    for (rows, places) in normalized.chunks(WRITE_BATCH).zip(input.rows.chunks(WRITE_BATCH)) {
+        let entities: Vec<dedupe::Entity> = rows
+            .par_iter()
+            .zip(places)
+            .map(|(n, r)| dedupe::entity::entity_from_row(&n.record, columns, r.source))
+            .collect();
+        for e in &entities {
+            table.push(e);
+        }
+    }
     let settings = DedupeSettings {
         match_threshold: params.match_threshold,
         review_threshold: params.review_threshold,
         ..DedupeSettings::default()
     };
-    let result = dedupe::dedupe(&entities, &settings);
-    drop(entities);
+    let result = dedupe::dedupe_table(&table, &settings);
+    drop(table);
     let where_is = |i: u32| {
         input.rows.get(i as usize).map_or_else(String::new, |r| {
             let file = &input.sources[r.source as usize].path;
