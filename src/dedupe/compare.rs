@@ -85,6 +85,14 @@ pub mod level {
     pub const ADDRESS_CLOSE: u8 = 2;
     /// Address: at least half of the tokens agree.
     pub const ADDRESS_PARTIAL: u8 = 3;
+    /// Email: a shared address whose local part is spelled from the shared names
+    /// (`ivan.petrov@mail.ru`): namesakes pick it too, so it is weighed against the records
+    /// with the same name, not the whole base.
+    pub const EMAIL_NAME_SPELLED: u8 = 2;
+    /// Email: one typo, or the same personal local part at another domain.
+    pub const EMAIL_CLOSE: u8 = 3;
+    /// Email: different addresses.
+    pub const EMAIL_DIFFERENT: u8 = 4;
 }
 
 impl Field {
@@ -135,10 +143,10 @@ impl Field {
             Field::Surname => &["missing", "exact", "close", "similar", "different"],
             Field::BirthDate => &["missing", "exact", "day_month_swapped", "typo", "different"],
             Field::Address => &["missing", "exact", "close", "partial", "different"],
+            Field::Email => &["missing", "exact", "name_spelled", "close", "different"],
             Field::Gender | Field::Region | Field::Inn => &["missing", "exact", "different"],
             Field::Patronymic
             | Field::Phone
-            | Field::Email
             | Field::StreetNumber
             | Field::Locality
             | Field::Postcode
@@ -381,7 +389,8 @@ const ROLE_LOCAL_PARTS: &[&str] = &[
     "office", "order", "orders", "sales", "support", "zakaz",
 ];
 
-/// Email key sets: shared / close (one typo, or the same personal local part) / different.
+/// Email key sets: shared / shared but spelled from the names / close (one typo, or the same
+/// personal local part) / different.
 ///
 /// `names` are the name keys of both records. The same local part at another domain counts
 /// as close only when it is not spelled from those names: `anthony.patel@aol.com` and
@@ -392,7 +401,12 @@ pub(crate) fn email_level(strs: &Interner, a: &[u32], b: &[u32], names: &[&str])
         return MISSING;
     }
     if sorted_intersect(a, b) {
-        return EXACT;
+        // Any shared address not spelled from the names identifies the person.
+        let personal = a.iter().filter(|x| b.binary_search(x).is_ok()).any(|&x| {
+            let local = strs.get(x).rsplit_once('@').map_or("", |(l, _)| l);
+            !spelled_from_names(local, names)
+        });
+        return if personal { EXACT } else { level::EMAIL_NAME_SPELLED };
     }
     let mut name_spelled = false;
     for &x in a {
@@ -406,19 +420,19 @@ pub(crate) fn email_level(strs: &Interner, a: &[u32], b: &[u32], names: &[&str])
                 // two namesakes' addresses, not a typo.
                 let letters = |s: &str| s.chars().filter(|c| c.is_alphabetic()).collect::<String>();
                 if letters(lx) != letters(ly) || !spelled_from_names(lx, names) {
-                    return 2;
+                    return level::EMAIL_CLOSE;
                 }
                 name_spelled = true;
             }
             if lx == ly && personal {
                 if !spelled_from_names(lx, names) {
-                    return 2;
+                    return level::EMAIL_CLOSE;
                 }
                 name_spelled = true;
             }
         }
     }
-    if name_spelled { MISSING } else { 3 }
+    if name_spelled { MISSING } else { level::EMAIL_DIFFERENT }
 }
 
 /// Whether an email local part is spelled from a name: it contains a first name (≥ 3 letters)
@@ -818,12 +832,19 @@ mod tests {
         let e4 = strs.intern("info@b.ru");
         let names = ["sergei", "orlov"];
         assert_eq!(email_level(&strs, &[e1], &[e1], &names), EXACT);
-        assert_eq!(email_level(&strs, &[e1], &[e2], &names), 2);
-        assert_eq!(email_level(&strs, &[e3], &[e4], &names), 3);
+        assert_eq!(email_level(&strs, &[e1], &[e2], &names), level::EMAIL_CLOSE);
+        assert_eq!(email_level(&strs, &[e3], &[e4], &names), level::EMAIL_DIFFERENT);
+        // A shared address spelled from the shared names: namesakes choose it too.
+        let key = crate::normalize::name::name_key;
+        let names_ip = [key("Ivan"), key("Petrov")];
+        let names_ip: Vec<&str> = names_ip.iter().map(String::as_str).collect();
+        assert_eq!(email_level(&strs, &[e1], &[e1], &names_ip), level::EMAIL_NAME_SPELLED);
+        let (q1, q2) = (strs.intern("kotik77@mail.ru"), strs.intern("ivan.petrov@mail.ru"));
+        assert_eq!(email_level(&strs, &[q1, q2], &[q1], &names_ip), EXACT);
         // The same address spelled from the shared name says nothing beyond the name.
         assert_eq!(email_level(&strs, &[e1], &[e2], &["ivan", "petrov"]), MISSING);
         let e5 = strs.intern("ivan.petrvo@mail.ru");
-        assert_eq!(email_level(&strs, &[e1], &[e5], &["ivan", "petrov"]), 2);
+        assert_eq!(email_level(&strs, &[e1], &[e5], &["ivan", "petrov"]), level::EMAIL_CLOSE);
         let (w1, w2) = (strs.intern("s.wilson@hotmail.com"), strs.intern("s.wilson@acme.com"));
         let key = crate::normalize::name::name_key;
         assert_eq!(email_level(&strs, &[w1], &[w2], &[&key("Samuel"), &key("Wilson")]), MISSING);

@@ -620,6 +620,20 @@ impl EntityTable {
         if c.is_empty() { self.s(Col::Given, i) } else { c }
     }
 
+    /// Hash of the first-name key and surname of record `i` (`None` when either is missing).
+    pub(crate) fn name_hash(&self, i: usize) -> Option<u64> {
+        let (g, s) = (self.given_key(i), self.s(Col::Surname, i));
+        if g.is_empty() || s.is_empty() {
+            return None;
+        }
+        let (x, y) = if g <= s { (g, s) } else { (s, g) };
+        let mut key = String::with_capacity(x.len() + y.len() + 1);
+        key.push_str(x);
+        key.push('\u{1f}');
+        key.push_str(y);
+        Some(hash_bytes(0x6e61_6d65, key.as_bytes()))
+    }
+
     pub(crate) fn gender(&self, i: usize) -> u8 {
         self.gender.get(i).copied().unwrap_or(0)
     }
@@ -641,6 +655,8 @@ pub(crate) struct TermCounts {
     pub(crate) emails: Vec<u32>,
     pub(crate) birth: HashMap<u32, u32>,
     pub(crate) gender: [u32; 3],
+    /// Records per name (first-name key and surname, see [`EntityTable::name_hash`]).
+    pub(crate) names: HashMap<u64, u32>,
 }
 
 impl TermCounts {
@@ -677,7 +693,20 @@ impl TermCounts {
                 *x += 1;
             }
         }
-        TermCounts { cols, phones: multi(&t.phones), emails: multi(&t.emails), birth, gender }
+        let mut names = HashMap::new();
+        for i in 0..t.len() {
+            if let Some(h) = t.name_hash(i) {
+                *names.entry(h).or_insert(0u32) += 1;
+            }
+        }
+        TermCounts {
+            cols,
+            phones: multi(&t.phones),
+            emails: multi(&t.emails),
+            birth,
+            gender,
+            names,
+        }
     }
 }
 
@@ -761,7 +790,7 @@ pub fn dedupe_table(table: &EntityTable, settings: &DedupeSettings) -> DedupeRes
         .map(|(&lv, &src)| lv & block::training_mask(src))
         .collect();
     let certain = score::certain_matches(&levels);
-    let (model, sample) = score::estimate(table, &counts, &training, certain, settings);
+    let (model, sample) = score::estimate(table, &counts, &training, &levels, certain, settings);
     drop(training);
 
     // 4. Scores; only pairs at or above the review threshold are kept.

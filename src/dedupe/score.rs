@@ -104,6 +104,10 @@ pub struct Model {
     pub hard_non_match: bool,
     #[serde(skip)]
     pub(crate) tf: Vec<TfTable>,
+    /// Records per name hash (counts ≥ 2), sorted: the population a name-spelled email is
+    /// weighed against.
+    #[serde(skip)]
+    pub(crate) name_groups: Vec<(u64, u32)>,
     #[serde(skip)]
     weights: Vec<Vec<f64>>,
 }
@@ -193,8 +197,19 @@ impl Model {
             }
             w[k] = match self.tf_count(t, tf, f, a, b, l) {
                 Some(c) => self.tf_weight(f, c),
+                None if f == Field::Email && l == level::EMAIL_NAME_SPELLED => {
+                    self.name_spelled_email_weight(t, tf, a, b)
+                }
                 None => self.level_weight(f, l),
             };
+        }
+        // Gender is read from the first name and patronymic: when those agree, agreeing on
+        // gender is the same evidence again.
+        let g = lv[Field::Given as usize];
+        if matches!(g, EXACT | level::GIVEN_NICKNAME | level::GIVEN_CLOSE)
+            && lv[Field::Gender as usize] == EXACT
+        {
+            w[Field::Gender as usize] = 0.0;
         }
         // INN and company name both identify the employer: agreeing on both is one piece of
         // evidence (colleagues share both), so only the stronger one counts.
@@ -248,6 +263,46 @@ impl Model {
         Some(c.max(1))
     }
 
+    /// Weight of a shared email spelled from the shared names: its `u` is the share of the
+    /// records with this name that use the address (namesakes pick the same spelling at the
+    /// same provider), smoothed toward [`NAME_SPELLED_U`].
+    fn name_spelled_email_weight(&self, t: &EntityTable, tf: &Tf<'_>, a: usize, b: usize) -> f64 {
+        let m = self
+            .fields
+            .get(Field::Email as usize)
+            .and_then(|p| p.m.get(level::EMAIL_NAME_SPELLED as usize))
+            .copied()
+            .unwrap_or(0.5);
+        let (xa, xb) = (t.emails.of(a), t.emails.of(b));
+        let shared = xa
+            .iter()
+            .filter(|id| xb.binary_search(id).is_ok())
+            .map(|&id| match tf {
+                Tf::Table(c) => c.emails.get(id as usize).copied().unwrap_or(1),
+                Tf::Model => self
+                    .tf
+                    .get(Field::Email as usize)
+                    .map_or(1, |m2| m2.string(t.emails.interner.get(id))),
+            })
+            .min()
+            .unwrap_or(2)
+            .max(2);
+        let group = |i: usize| -> u32 {
+            let Some(h) = t.name_hash(i) else { return 1 };
+            match tf {
+                Tf::Table(c) => c.names.get(&h).copied().unwrap_or(1),
+                Tf::Model => self
+                    .name_groups
+                    .binary_search_by(|(k, _)| k.cmp(&h))
+                    .map_or(1, |i| self.name_groups[i].1),
+            }
+        };
+        let people = group(a).max(group(b)).max(shared);
+        let u = (f64::from(shared - 1) + NAME_SPELLED_PSEUDO * NAME_SPELLED_U)
+            / (f64::from(people - 1) + NAME_SPELLED_PSEUDO);
+        (m.max(1e-12) / u.clamp(1e-9, 1.0)).log2()
+    }
+
     fn tf_weight(&self, f: Field, count: u32) -> f64 {
         let Some(p) = self.fields.get(f as usize) else { return 0.0 };
         let (Some(&m), Some(&u)) = (p.m.get(EXACT as usize), p.u.get(EXACT as usize)) else {
@@ -268,6 +323,12 @@ impl Model {
 
 /// Weight of the field's average in a value's term frequency (see `tf_weight`).
 const TF_PSEUDO_RECORDS: f64 = 100.0;
+
+/// Prior share of the records with one name that spell an address the same way at the same
+/// provider (a handful of common patterns times a handful of big providers).
+const NAME_SPELLED_U: f64 = 0.05;
+/// Weight of [`NAME_SPELLED_U`], in records.
+const NAME_SPELLED_PSEUDO: f64 = 2.0;
 
 /// Per-field part of an [`Explanation`].
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -418,10 +479,108 @@ pub(crate) fn certain_matches(levels: &[u64]) -> f64 {
         .count() as f64
 }
 
+/// Fewest anchor pairs with a field present for its `m` to come from the anchors.
+const MIN_ANCHORS: f64 = 30.0;
+
+/// Whether a candidate pair (unmasked levels) is a match beyond doubt on evidence *other than*
+/// field `target`: the names agree and at least two independent identifiers agree exactly,
+/// and no other identity field disagrees outright. Households (other first name), colleagues
+/// (a switchboard and a company, other names) and namesakes (names only) do not qualify.
+/// Estimating `m` of `target` from such pairs does not depend on blocking (which masks the
+/// very fields that produced a pair) nor on EM's choice of what the match class is.
+pub(crate) fn is_anchor(lv: &Levels, target: Field) -> bool {
+    let at = |f: Field| lv[f as usize];
+    let given_ok = matches!(at(Field::Given), EXACT | level::GIVEN_NICKNAME | level::GIVEN_CLOSE);
+    let surname_ok = matches!(at(Field::Surname), EXACT | level::SURNAME_CLOSE);
+    let names = match target {
+        Field::Given => surname_ok,
+        Field::Surname => given_ok,
+        _ => given_ok && surname_ok,
+    };
+    if !names {
+        return false;
+    }
+    let identity = [Field::Given, Field::Surname, Field::Patronymic, Field::BirthDate];
+    if identity.iter().any(|&f| f != target && at(f) == f.different()) {
+        return false;
+    }
+    let strong = |f: Field| {
+        f != target
+            && match f {
+                Field::Address => matches!(at(f), EXACT | level::ADDRESS_CLOSE),
+                _ => at(f) == EXACT,
+            }
+    };
+    let personal = strong(Field::BirthDate) || strong(Field::NationalId);
+    if target == Field::Given && !personal {
+        // A household shares surname, phone, address and even a mailbox: only a personal
+        // identifier shows that a different first name is the same person.
+        return false;
+    }
+    let n = [Field::Email, Field::Phone, Field::BirthDate, Field::Address, Field::NationalId]
+        .into_iter()
+        .filter(|&f| strong(f))
+        .count();
+    n >= 2
+}
+
+/// `m` per field from anchor pairs ([`is_anchor`]), `None` where there are too few.
+fn anchor_m(candidate_levels: &[u64]) -> Vec<Option<Vec<f64>>> {
+    let counts: Vec<Vec<f64>> = candidate_levels
+        .par_chunks(1 << 16)
+        .map(|chunk| {
+            let mut acc: Vec<Vec<f64>> =
+                Field::ALL.iter().map(|f| vec![0.0; f.n_levels()]).collect();
+            for &p in chunk {
+                let lv = compare::unpack(p);
+                for (k, f) in Field::ALL.into_iter().enumerate() {
+                    let l = lv[k] as usize;
+                    if l != MISSING as usize && l < acc[k].len() && is_anchor(&lv, f) {
+                        acc[k][l] += 1.0;
+                    }
+                }
+            }
+            acc
+        })
+        .reduce(
+            || Field::ALL.iter().map(|f| vec![0.0; f.n_levels()]).collect(),
+            |mut a, b| {
+                for (x, y) in a.iter_mut().zip(&b) {
+                    for (u, v) in x.iter_mut().zip(y) {
+                        *u += v;
+                    }
+                }
+                a
+            },
+        );
+    Field::ALL
+        .into_iter()
+        .zip(counts)
+        .map(|(f, c)| {
+            let n: f64 = c.iter().sum();
+            (n >= MIN_ANCHORS).then(|| {
+                let alpha = 1.0;
+                let mut m: Vec<f64> = (0..f.n_levels())
+                    .map(|l| {
+                        if l == 0 {
+                            0.0
+                        } else {
+                            (c[l] + alpha * initial_m(f, l as u8)) / (n + alpha)
+                        }
+                    })
+                    .collect();
+                cap_disagreement(&mut m, f.different() as usize, max_m_different(f));
+                m
+            })
+        })
+        .collect()
+}
+
 pub(crate) fn estimate(
     t: &EntityTable,
     counts: &TermCounts,
     candidate_levels: &[u64],
+    unmasked_levels: &[u64],
     certain_matches: f64,
     s: &DedupeSettings,
 ) -> (Model, u64) {
@@ -455,6 +614,7 @@ pub(crate) fn estimate(
         }
     }
 
+    let anchored = anchor_m(unmasked_levels);
     let mut fields = Vec::with_capacity(N_FIELDS);
     for (k, f) in Field::ALL.into_iter().enumerate() {
         let u_exact = match f {
@@ -477,7 +637,12 @@ pub(crate) fn estimate(
                 (sample_counts[k][l] as f64 + 0.5) / (other as f64 + 0.5 * (n_levels - 2) as f64);
             *slot = ((1.0 - u_exact) * share).max(1e-12);
         }
-        let m = (0..n_levels).map(|l| if l == 0 { 0.0 } else { initial_m(f, l as u8) }).collect();
+        let m = match &anchored[k] {
+            Some(m) => m.clone(),
+            None => {
+                (0..n_levels).map(|l| if l == 0 { 0.0 } else { initial_m(f, l as u8) }).collect()
+            }
+        };
         fields.push(FieldParams {
             field: f,
             levels: f.level_names().to_vec(),
@@ -534,6 +699,10 @@ pub(crate) fn estimate(
         lambda = new_lambda;
         for (k, p) in fields.iter_mut().enumerate() {
             let f = p.field;
+            if anchored[k].is_some() {
+                // Measured on anchor pairs: EM only places the match rate around it.
+                continue;
+            }
             let sum: f64 = acc[k].iter().sum();
             // A pseudo-count keeps unseen levels possible and fields without data at the prior.
             let alpha = 1.0;
@@ -586,6 +755,12 @@ pub(crate) fn estimate(
         tf_min_u_ratio: s.tf_min_u_ratio,
         hard_non_match: s.hard_non_match,
         tf: tf_tables(t, counts),
+        name_groups: {
+            let mut v: Vec<(u64, u32)> =
+                counts.names.iter().filter(|&(_, &c)| c >= 2).map(|(&h, &c)| (h, c)).collect();
+            v.sort_unstable();
+            v
+        },
         weights,
     };
     (model, sampled)
