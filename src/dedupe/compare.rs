@@ -269,7 +269,11 @@ pub fn given_level(a: &str, a_canonical: &str, b: &str, b_canonical: &str) -> u8
     let jw = jaro_winkler(a, b);
     if is_close(a, b, jw) {
         level::GIVEN_CLOSE
-    } else if is_similar(a, b, jw) || initial_consistent(a, b) {
+    } else if is_similar(a, b, jw)
+        || initial_consistent(a, b)
+        // `А.` against `Настя`: the initial of the full name behind a nickname.
+        || initial_consistent(ca, cb)
+    {
         level::GIVEN_SIMILAR
     } else {
         level::GIVEN_DIFFERENT
@@ -503,6 +507,7 @@ pub fn address_level(a: &str, b: &str) -> u8 {
     if squashed_equal(a, b)
         || tokens_equal_unordered(a, b)
         || (plausible && jaro_winkler(a, b) >= 0.92)
+        || same_street_and_numbers(a, b)
     {
         return level::ADDRESS_CLOSE;
     }
@@ -515,6 +520,81 @@ pub fn address_level(a: &str, b: &str) -> u8 {
         .filter(|t| long.iter().any(|u| *t == u || (t.len() >= 4 && within_one_edit_str(t, u))))
         .count();
     if agreeing > 0 && agreeing * 2 >= total { level::ADDRESS_PARTIAL } else { 4 }
+}
+
+/// Words that name the kind of a street or a part of a building, not the street itself.
+const ADDRESS_TYPE_WORDS: &[&str] = &[
+    "улица",
+    "проспект",
+    "просп",
+    "переулок",
+    "пер",
+    "шоссе",
+    "бульвар",
+    "бул",
+    "набережная",
+    "площадь",
+    "проезд",
+    "тупик",
+    "аллея",
+    "квартира",
+    "корпус",
+    "корп",
+    "строение",
+    "стр",
+    "дом",
+    "офис",
+    "street",
+    "road",
+    "avenue",
+    "lane",
+    "drive",
+    "close",
+    "place",
+    "court",
+    "square",
+    "terrace",
+    "crescent",
+    "way",
+    "flat",
+    "apartment",
+    "apt",
+    "suite",
+    "unit",
+    "boulevard",
+    "blvd",
+];
+
+/// The same street name (the longest word that is not a street type, one typo allowed) and the
+/// same numbers (house, building, flat; in any order, postcodes left out): `пр-т Победы,
+/// д.63, кв.109` = `просп. Победы 63-109`; `Кирова улица, 162, корп. 2-320` = `ул Кирова,
+/// д. 162/2, кв. 320`.
+fn same_street_and_numbers(a: &str, b: &str) -> bool {
+    fn parts(s: &str) -> (&str, Vec<&str>) {
+        let mut street = "";
+        let mut numbers = Vec::new();
+        for token in s.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()) {
+            if token.bytes().all(|c| c.is_ascii_digit()) {
+                // Five digits or more: a postcode, written on one record only.
+                if token.len() < 5 {
+                    numbers.push(token.trim_start_matches('0'));
+                }
+            } else if token.chars().all(char::is_alphabetic)
+                && token.chars().count() > street.chars().count()
+                && !ADDRESS_TYPE_WORDS.contains(&token)
+            {
+                street = token;
+            }
+        }
+        numbers.sort_unstable();
+        (street, numbers)
+    }
+    let (sa, na) = parts(a);
+    let (sb, nb) = parts(b);
+    sa.chars().count() >= 4
+        && !na.is_empty()
+        && na == nb
+        && (sa == sb || within_one_edit_str(sa, sb))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -757,6 +837,8 @@ mod tests {
             ("madeline", "", "madelnie", "", level::GIVEN_CLOSE),
             ("elk i", "", "elki", "", level::GIVEN_CLOSE),
             ("i", "", "ivan", "", level::GIVEN_SIMILAR),
+            // An initial against a nickname, through the canonical names.
+            ("a", "a", "nastia", "anastasiia", level::GIVEN_SIMILAR),
             ("anna maria", "", "maria", "", level::GIVEN_SIMILAR),
             ("ivan", "ivan", "olga", "olga", level::GIVEN_DIFFERENT),
         ] {
@@ -814,6 +896,19 @@ mod tests {
         assert_eq!(address_level("pridham street milton", "pridhamstreet milton"), 2);
         assert_eq!(address_level("wallaby place delmar", "wallaby place"), 3);
         assert_eq!(address_level("wallaby place delmar", "hoseason street lakefront"), 4);
+        // Street name and numbers agree; abbreviations and separators differ.
+        for (a, b) in [
+            ("пр-т победы, д.63, кв.109", "просп. победы 63-109"),
+            ("кирова улица, 162, корп. 2-320", "ул кирова, д. 162/2, кв. 320"),
+            ("350303, ш. энтузиастов, д. 146, кв. 232", "ш энтузиастов 146 232"),
+        ] {
+            assert_eq!(address_level(a, b), level::ADDRESS_CLOSE, "{a} vs {b}");
+        }
+        // Another flat in the same house is not the same address.
+        assert_ne!(
+            address_level("ул. победы, д. 63, кв. 109", "ул победы 63 110"),
+            level::ADDRESS_CLOSE
+        );
     }
 
     #[test]

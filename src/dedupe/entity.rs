@@ -72,7 +72,7 @@ pub fn entity_from_row(record: &StringRecord, columns: &ColumnMap, source: u32) 
         .filter(|v| !v.is_empty())
         .collect::<Vec<_>>()
         .join(" ");
-    e.locality = name::name_key(first_value(Role::City));
+    e.locality = locality_key(first_value(Role::City));
     e.postcode = first_value(Role::Postcode).trim().to_lowercase();
     e.region = first_value(Role::Region).trim().to_lowercase();
     e.national_id = first_value(Role::NationalId)
@@ -89,6 +89,42 @@ pub fn entity_from_row(record: &StringRecord, columns: &ColumnMap, source: u32) 
         e.company = company::company_key(company_name);
     }
     e
+}
+
+/// Common short names of big cities, as name keys are built from them: `(variant, city)`.
+const CITY_ALIASES: &[(&str, &str)] = &[
+    ("мск", "москва"),
+    ("спб", "санкт-петербург"),
+    ("питер", "санкт-петербург"),
+    ("с.-петербург", "санкт-петербург"),
+    ("с-петербург", "санкт-петербург"),
+    ("санкт петербург", "санкт-петербург"),
+    ("екб", "екатеринбург"),
+    ("нск", "новосибирск"),
+    ("н. новгород", "нижний новгород"),
+    ("н.новгород", "нижний новгород"),
+    ("ростов н/д", "ростов-на-дону"),
+    ("ростов", "ростов-на-дону"),
+    ("алма-ата", "алматы"),
+    ("nyc", "new york"),
+    ("new york city", "new york"),
+    ("la", "los angeles"),
+    ("greater london", "london"),
+];
+
+/// Locality match key: the name without `г.`/`город` and without what follows a comma
+/// (`Химки, МО`, `Houston, TX`, `London, UK`), common short names resolved (`СПб`, `Мск`,
+/// `NYC`), then the cross-script name key.
+fn locality_key(value: &str) -> String {
+    let head = value.split(',').next().unwrap_or("").trim().to_lowercase();
+    let words: Vec<&str> = head
+        .split_whitespace()
+        .filter(|w| !matches!(*w, "г" | "г." | "гор." | "город" | "city"))
+        .collect();
+    let joined = words.join(" ");
+    let canonical =
+        CITY_ALIASES.iter().find(|(v, _)| *v == joined).map_or(joined.as_str(), |(_, c)| c);
+    name::name_key(canonical)
 }
 
 /// A birth date as written: ISO from the date normalizer, or the raw digits of a value it could
@@ -143,6 +179,23 @@ mod tests {
             entity_from_row(&StringRecord::from(vec!["Иванов Александр", "", "", ""]), &m, 0);
         assert_eq!(nick.given_canonical, full.given_canonical);
         assert_ne!(nick.given, full.given);
+    }
+
+    #[test]
+    fn locality_variants_share_a_key() {
+        for group in [
+            &["Москва", "г. Москва", "Москва г", "МОСКВА", "Мск", "г Москва"][..],
+            &["Санкт-Петербург", "СПб", "С.-Петербург", "Санкт Петербург", "Питер"][..],
+            &["Химки", "г. Химки", "Химки, МО"][..],
+            &["New York", "NYC", "New York, NY", "new york", "New York City"][..],
+            &["London", "LONDON", "London, UK", "Greater London"][..],
+        ] {
+            let keys: Vec<String> = group.iter().map(|v| locality_key(v)).collect();
+            assert!(!keys[0].is_empty());
+            assert!(keys.iter().all(|k| *k == keys[0]), "{group:?}: {keys:?}");
+        }
+        assert_ne!(locality_key("Москва"), locality_key("Казань"));
+        assert_eq!(locality_key(""), "");
     }
 
     #[test]
