@@ -214,10 +214,21 @@ pub(crate) fn compare(t: &EntityTable, a: usize, b: usize) -> Comparison {
             names_swapped = true;
         }
     }
+    let (pa, pb) = (t.s(Col::Patronymic, a), t.s(Col::Patronymic, b));
+    let mut patronymic = patronymic_level(pa, pb);
+    if patronymic == level::PATRONYMIC_DIFFERENT
+        && let Some((g, s, p)) = rotated_names([ga, sa, pa], [gb, sb, pb])
+        && name_quality((g, s)) > name_quality(names)
+    {
+        // A three-part name read in another order (`Andriw Jonathan Scott` taken for
+        // surname, first name, patronymic).
+        names = (g, s);
+        patronymic = p;
+        names_swapped = true;
+    }
     l[Field::Given as usize] = names.0;
     l[Field::Surname as usize] = names.1;
-    l[Field::Patronymic as usize] =
-        patronymic_level(t.s(Col::Patronymic, a), t.s(Col::Patronymic, b));
+    l[Field::Patronymic as usize] = patronymic;
     l[Field::Gender as usize] = gender_level(t.gender(a), t.gender(b));
     l[Field::BirthDate as usize] = date_level(t.birth(a), t.birth(b));
     l[Field::Phone as usize] = phone_level(&t.phones.interner, t.phones.of(a), t.phones.of(b));
@@ -233,6 +244,35 @@ pub(crate) fn compare(t: &EntityTable, a: usize, b: usize) -> Comparison {
     l[Field::Inn as usize] = exact_level(t.s(Col::Inn, a), t.s(Col::Inn, b));
     l[Field::Company as usize] = text_level(t.s(Col::Company, a), t.s(Col::Company, b));
     Comparison { levels: l, names_swapped }
+}
+
+/// The best reading of `b`'s three name parts in another order against `a`'s (first name,
+/// surname, patronymic), when every part then agrees at least closely and one exactly.
+fn rotated_names(a: [&str; 3], b: [&str; 3]) -> Option<(u8, u8, u8)> {
+    if a.iter().chain(&b).any(|s| s.is_empty()) {
+        return None;
+    }
+    // Cheap filter: each part of `a` must start like some part of `b`.
+    let first = |s: &str| s.bytes().next();
+    if !a.iter().all(|x| b.iter().any(|y| first(x) == first(y))) {
+        return None;
+    }
+    const ORDERS: [[usize; 3]; 5] = [[0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+    let mut best: Option<(u8, u8, u8)> = None;
+    for o in ORDERS {
+        let (g, s, p) = (b[o[0]], b[o[1]], b[o[2]]);
+        let gl = given_level(a[0], a[0], g, g);
+        let sl = surname_level(a[1], s);
+        let pl = patronymic_level(a[2], p);
+        let agree = matches!(gl, EXACT | level::GIVEN_NICKNAME | level::GIVEN_CLOSE)
+            && matches!(sl, EXACT | level::SURNAME_CLOSE)
+            && matches!(pl, EXACT | level::PATRONYMIC_CLOSE)
+            && (gl == EXACT || sl == EXACT);
+        if agree && best.is_none_or(|(bg, bs, _)| name_quality((gl, sl)) > name_quality((bg, bs))) {
+            best = Some((gl, sl, pl));
+        }
+    }
+    best
 }
 
 /// How good a (given, surname) level pair is, to choose between straight and crosswise.
@@ -962,6 +1002,19 @@ mod tests {
         ] {
             assert!((jaro_winkler(a, b) - strsim::jaro_winkler(a, b)).abs() < 1e-12, "{a} {b}");
         }
+    }
+
+    #[test]
+    fn three_part_names_in_another_order() {
+        // `Andrew Jonathan Scott` against a typo'd copy parsed as surname, first, patronymic.
+        let got = rotated_names(["andrew", "scott", "jonathan"], ["jonathan", "andriw", "scott"]);
+        assert_eq!(got, Some((level::GIVEN_CLOSE, EXACT, EXACT)));
+        // Different people stay different.
+        assert_eq!(
+            rotated_names(["ivan", "petrov", "sergeevich"], ["oleg", "petrov", "ivanovich"]),
+            None
+        );
+        assert_eq!(rotated_names(["ivan", "petrov", ""], ["petrov", "ivan", ""]), None);
     }
 
     #[test]

@@ -218,6 +218,19 @@ impl Model {
             let weaker = if w[inn] < w[company] { inn } else { company };
             w[weaker] = 0.0;
         }
+        // A phone held by three records or more and an employer in common: a switchboard, which
+        // colleagues share because they share the employer. One piece of evidence, not two.
+        let phone = Field::Phone as usize;
+        if lv[phone] == EXACT && (w[inn] > 0.0 || w[company] > 0.0) && w[phone] > 0.0 {
+            let line = self
+                .tf_count(t, tf, Field::Phone, a, b, EXACT)
+                .is_some_and(|c| c >= SHARED_LINE_RECORDS);
+            if line {
+                let employer = if w[inn] >= w[company] { inn } else { company };
+                let weaker = if w[phone] < w[employer] { phone } else { employer };
+                w[weaker] = 0.0;
+            }
+        }
         w
     }
 
@@ -320,6 +333,9 @@ impl Model {
         (m / u_value.clamp(1e-15, 1.0)).log2()
     }
 }
+
+/// Records sharing a phone from which, with a common employer, it counts as a switchboard.
+const SHARED_LINE_RECORDS: u32 = 3;
 
 /// Weight of the field's average in a value's term frequency (see `tf_weight`).
 const TF_PSEUDO_RECORDS: f64 = 100.0;
