@@ -234,16 +234,28 @@ pub(crate) fn compare(t: &EntityTable, a: usize, b: usize) -> Comparison {
     l[Field::Phone as usize] = phone_level(&t.phones.interner, t.phones.of(a), t.phones.of(b));
     l[Field::Email as usize] =
         email_level(&t.emails.interner, t.emails.of(a), t.emails.of(b), &[ga, sa, gb, sb]);
-    l[Field::StreetNumber as usize] =
-        code_level(t.s(Col::StreetNumber, a), t.s(Col::StreetNumber, b));
-    l[Field::Address as usize] = address_level(t.s(Col::Address, a), t.s(Col::Address, b));
-    l[Field::Locality as usize] = text_level(t.s(Col::Locality, a), t.s(Col::Locality, b));
-    l[Field::Postcode as usize] = code_level(t.s(Col::Postcode, a), t.s(Col::Postcode, b));
-    l[Field::Region as usize] = exact_level(t.s(Col::Region, a), t.s(Col::Region, b));
-    l[Field::NationalId as usize] = code_level(t.s(Col::NationalId, a), t.s(Col::NationalId, b));
-    l[Field::Inn as usize] = exact_level(t.s(Col::Inn, a), t.s(Col::Inn, b));
-    l[Field::Company as usize] = text_level(t.s(Col::Company, a), t.s(Col::Company, b));
+    l[Field::StreetNumber as usize] = by_id(t, Col::StreetNumber, a, b, code_level);
+    l[Field::Address as usize] = by_id(t, Col::Address, a, b, address_level);
+    l[Field::Locality as usize] = by_id(t, Col::Locality, a, b, text_level);
+    l[Field::Postcode as usize] = by_id(t, Col::Postcode, a, b, code_level);
+    l[Field::Region as usize] = by_id(t, Col::Region, a, b, exact_level);
+    l[Field::NationalId as usize] = by_id(t, Col::NationalId, a, b, code_level);
+    l[Field::Inn as usize] = by_id(t, Col::Inn, a, b, exact_level);
+    l[Field::Company as usize] = by_id(t, Col::Company, a, b, text_level);
     Comparison { levels: l, names_swapped }
+}
+
+/// Level of an interned column: `missing` and `exact` from the ids alone (equal strings
+/// share an id, empty is id 0), so most fields of a pair never touch their text.
+fn by_id(t: &EntityTable, c: Col, a: usize, b: usize, level: fn(&str, &str) -> u8) -> u8 {
+    let (x, y) = (t.id(c, a), t.id(c, b));
+    if x == 0 || y == 0 {
+        MISSING
+    } else if x == y {
+        EXACT
+    } else {
+        level(t.s(c, a), t.s(c, b))
+    }
 }
 
 /// The best reading of `b`'s three name parts in another order against `a`'s (first name,
@@ -610,31 +622,37 @@ const ADDRESS_TYPE_WORDS: &[&str] = &[
 /// д.63, кв.109` = `просп. Победы 63-109`; `Кирова улица, 162, корп. 2-320` = `ул Кирова,
 /// д. 162/2, кв. 320`.
 fn same_street_and_numbers(a: &str, b: &str) -> bool {
-    fn parts(s: &str) -> (&str, Vec<&str>) {
+    /// Street word and up to 6 numbers, sorted; `None` without either.
+    fn parts(s: &str) -> Option<(&str, [&str; 6], usize)> {
         let mut street = "";
-        let mut numbers = Vec::new();
-        for token in s.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()) {
+        let mut numbers = [""; 6];
+        let mut n = 0;
+        // Separators are ASCII in practice: no Unicode tables on this hot path.
+        for token in s.split(|c: char| c.is_ascii_punctuation() || c.is_ascii_whitespace()) {
+            if token.is_empty() {
+                continue;
+            }
             if token.bytes().all(|c| c.is_ascii_digit()) {
                 // Five digits or more: a postcode, written on one record only.
                 if token.len() < 5 {
-                    numbers.push(token.trim_start_matches('0'));
+                    *numbers.get_mut(n)? = token.trim_start_matches('0');
+                    n += 1;
                 }
-            } else if token.chars().all(char::is_alphabetic)
-                && token.chars().count() > street.chars().count()
+            } else if !token.bytes().any(|c| c.is_ascii_digit())
+                && token.len() > street.len()
                 && !ADDRESS_TYPE_WORDS.contains(&token)
             {
                 street = token;
             }
         }
-        numbers.sort_unstable();
-        (street, numbers)
+        if n == 0 || street.chars().count() < 4 {
+            return None;
+        }
+        numbers[..n].sort_unstable();
+        Some((street, numbers, n))
     }
-    let (sa, na) = parts(a);
-    let (sb, nb) = parts(b);
-    sa.chars().count() >= 4
-        && !na.is_empty()
-        && na == nb
-        && (sa == sb || within_one_edit_str(sa, sb))
+    let (Some((sa, na, ka)), Some((sb, nb, kb))) = (parts(a), parts(b)) else { return false };
+    na[..ka] == nb[..kb] && (sa == sb || within_one_edit_str(sa, sb))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -660,10 +678,27 @@ fn has_separator(s: &str) -> bool {
 /// Jaro-Winkler similarity (as `strsim::jaro_winkler`), allocation-free for ASCII strings of
 /// up to 64 bytes, which is nearly every match key.
 pub fn jaro_winkler(a: &str, b: &str) -> f64 {
-    if !(a.is_ascii() && b.is_ascii() && a.len() <= 64 && b.len() <= 64) {
-        return strsim::jaro_winkler(a, b);
+    if a.is_ascii() && b.is_ascii() && a.len() <= 64 && b.len() <= 64 {
+        return winkler(a.as_bytes(), b.as_bytes());
     }
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+    // Other scripts (Cyrillic addresses, company names): characters on the stack.
+    let (mut ca, mut cb) = (['\0'; 64], ['\0'; 64]);
+    let fill = |s: &str, buf: &mut [char; 64]| -> Option<usize> {
+        let mut n = 0;
+        for c in s.chars() {
+            *buf.get_mut(n)? = c;
+            n += 1;
+        }
+        Some(n)
+    };
+    match (fill(a, &mut ca), fill(b, &mut cb)) {
+        (Some(la), Some(lb)) => winkler(&ca[..la], &cb[..lb]),
+        _ => strsim::jaro_winkler(a, b),
+    }
+}
+
+/// Jaro-Winkler of two sequences of at most 64 items.
+fn winkler<T: PartialEq>(a: &[T], b: &[T]) -> f64 {
     let sim = jaro_ascii(a, b);
     if sim > 0.7 {
         let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count();
@@ -673,8 +708,8 @@ pub fn jaro_winkler(a: &str, b: &str) -> f64 {
     }
 }
 
-/// Jaro similarity of byte strings of at most 64 bytes (matched flags in `u64` masks).
-fn jaro_ascii(a: &[u8], b: &[u8]) -> f64 {
+/// Jaro similarity of sequences of at most 64 items (matched flags in `u64` masks).
+fn jaro_ascii<T: PartialEq>(a: &[T], b: &[T]) -> f64 {
     let (la, lb) = (a.len(), b.len());
     if la == 0 && lb == 0 {
         return 1.0;
@@ -685,11 +720,11 @@ fn jaro_ascii(a: &[u8], b: &[u8]) -> f64 {
     let range = (la.max(lb) / 2).saturating_sub(1);
     let (mut a_flags, mut b_flags) = (0u64, 0u64);
     let mut matches = 0usize;
-    for (i, &ca) in a.iter().enumerate() {
+    for (i, ca) in a.iter().enumerate() {
         let lo = i.saturating_sub(range);
         let hi = (i + range + 1).min(lb);
         for j in lo..hi {
-            if b_flags & (1 << j) == 0 && b.get(j) == Some(&ca) {
+            if b_flags & (1 << j) == 0 && b.get(j) == Some(ca) {
                 a_flags |= 1 << i;
                 b_flags |= 1 << j;
                 matches += 1;
@@ -702,11 +737,11 @@ fn jaro_ascii(a: &[u8], b: &[u8]) -> f64 {
     }
     let mut transpositions = 0usize;
     let mut rest = b_flags;
-    for (i, &ca) in a.iter().enumerate() {
+    for (i, ca) in a.iter().enumerate() {
         if a_flags & (1 << i) != 0 {
             let j = rest.trailing_zeros() as usize;
             rest &= rest.wrapping_sub(1);
-            if b.get(j) != Some(&ca) {
+            if b.get(j) != Some(ca) {
                 transpositions += 1;
             }
         }
@@ -998,6 +1033,8 @@ mod tests {
             ("abc", "abc"),
             ("pridham street milton", "pridhamstreet milton"),
             ("иванов", "иваноф"),
+            ("ул. ленина, д. 5, кв. 12", "ул ленина 5 12"),
+            ("ооо ромашка", "ромашка ооо"),
             ("jellyfish", "smellyfish"),
         ] {
             assert!((jaro_winkler(a, b) - strsim::jaro_winkler(a, b)).abs() < 1e-12, "{a} {b}");
