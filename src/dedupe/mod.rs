@@ -1062,7 +1062,56 @@ mod tests {
         t3.surname = "shcherbakva".into();
         let g = vec![add(&mut es, t1), add(&mut es, t2), add(&mut es, t3)];
         same.push(g);
+
+        // Colleagues: one switchboard, one employer, the same common first name, other
+        // surnames. The shared line and the employer are one piece of evidence.
+        let mut colleagues = Vec::new();
+        for (k, surname) in ["zaitseva", "kiseleva", "lazareva", "frolova"].iter().enumerate() {
+            let mut c = person("anna", surname, "");
+            c.phones = vec!["+74956660000".into()];
+            c.inn = "7701234567".into();
+            c.company = "romashka".into();
+            c.locality = "moskva".into();
+            c.emails = vec![format!("a{k}@romashka.ru")];
+            colleagues.push(add(&mut es, c));
+        }
+        for (x, &i) in colleagues.iter().enumerate() {
+            for &j in &colleagues[x + 1..] {
+                apart.push((i, j));
+            }
+        }
         (es, same, apart)
+    }
+
+    #[test]
+    fn name_spelled_email_weighs_against_namesakes() {
+        // Forty namesakes; two of them picked the same address spelled from the name at the
+        // same provider. That is what namesakes do, not proof of one person.
+        let mut es = population(400, 11);
+        for k in 0..40 {
+            let mut e = person("ivan", "petrov", "");
+            e.emails = vec![format!("ivan.petrov{k}@mail.ru")];
+            // Phones far apart: sequential numbers would look like one-digit typos.
+            e.phones = vec![format!("+79{:09}", (k as u64 * 982_451_653) % 1_000_000_000)];
+            es.push(e);
+        }
+        let n = es.len();
+        es[n - 1].emails = vec!["ivan.petrov@mail.ru".into()];
+        es[n - 2].emails = vec!["ivan.petrov@mail.ru".into()];
+        let r = dedupe(&es, &DedupeSettings::default());
+        let e = explain(&es[n - 1], &es[n - 2], &r.model);
+        assert_ne!(r.cluster_of[n - 1], r.cluster_of[n - 2], "{e:#?}");
+        let email = &e.fields[Field::Email as usize];
+        assert_eq!(email.level, compare::level::EMAIL_NAME_SPELLED);
+        // The same two records with a personal address would share real evidence.
+        let (mut x, mut y) = (es[n - 1].clone(), es[n - 2].clone());
+        x.emails = vec!["kotik77@mail.ru".into()];
+        y.emails = vec!["kotik77@mail.ru".into()];
+        let personal = explain(&x, &y, &r.model);
+        assert_eq!(personal.fields[Field::Email as usize].level, compare::EXACT);
+        assert!(email.weight + 3.0 < personal.fields[Field::Email as usize].weight);
+        // Gender follows from the agreeing first name: it adds nothing.
+        assert_eq!(e.fields[Field::Gender as usize].weight, 0.0);
     }
 
     #[test]

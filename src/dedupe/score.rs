@@ -893,6 +893,36 @@ mod tests {
     }
 
     #[test]
+    fn anchors_need_names_and_two_identifiers_besides_the_target() {
+        let mut lv = [MISSING; N_FIELDS];
+        lv[Field::Given as usize] = EXACT;
+        lv[Field::Surname as usize] = EXACT;
+        lv[Field::Phone as usize] = EXACT;
+        lv[Field::Email as usize] = EXACT;
+        lv[Field::Locality as usize] = 3;
+        assert!(is_anchor(&lv, Field::Locality));
+        // The target itself does not count as evidence.
+        assert!(!is_anchor(&lv, Field::Phone));
+        // Namesakes: names alone.
+        let mut names_only = lv;
+        names_only[Field::Phone as usize] = 3;
+        names_only[Field::Email as usize] = MISSING;
+        assert!(!is_anchor(&names_only, Field::Locality));
+        // A household (surname, phone, mailbox) says nothing about first names without a
+        // personal identifier.
+        let mut household = lv;
+        household[Field::Given as usize] = level::GIVEN_DIFFERENT;
+        assert!(!is_anchor(&household, Field::Given));
+        household[Field::BirthDate as usize] = EXACT;
+        assert!(is_anchor(&household, Field::Given));
+        // A clear disagreement on another identity field disqualifies.
+        let mut other_date = lv;
+        other_date[Field::BirthDate as usize] = level::DATE_DIFFERENT;
+        assert!(!is_anchor(&other_date, Field::Locality));
+        assert!(is_anchor(&other_date, Field::BirthDate));
+    }
+
+    #[test]
     fn sample_is_deterministic_and_valid() {
         let a = sample_pairs(1000, 5000, 7);
         assert_eq!(a, sample_pairs(1000, 5000, 7));
