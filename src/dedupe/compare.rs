@@ -319,7 +319,9 @@ pub fn given_level(a: &str, a_canonical: &str, b: &str, b_canonical: &str) -> u8
         return level::GIVEN_NICKNAME;
     }
     let jw = jaro_winkler(a, b);
-    if is_close(a, b, jw) {
+    // `Ивна` (a typo of Иван) against `Ваня`: close through the nickname's full name.
+    let close_canonical = || (ca != a || cb != b) && is_close(ca, cb, jaro_winkler(ca, cb));
+    if is_close(a, b, jw) || close_canonical() {
         level::GIVEN_CLOSE
     } else if is_similar(a, b, jw)
         || initial_consistent(a, b)
@@ -910,6 +912,7 @@ mod tests {
             ("sasha", "aleksandr", "aleksandr", "aleksandr", level::GIVEN_NICKNAME),
             ("aleksandr", "aleksandr", "aleksander", "aleksander", level::GIVEN_CLOSE),
             ("madeline", "", "madelnie", "", level::GIVEN_CLOSE),
+            ("ivna", "ivna", "vania", "ivan", level::GIVEN_CLOSE),
             ("elk i", "", "elki", "", level::GIVEN_CLOSE),
             ("i", "", "ivan", "", level::GIVEN_SIMILAR),
             // An initial against a nickname, through the canonical names.
