@@ -624,37 +624,37 @@ const ADDRESS_TYPE_WORDS: &[&str] = &[
 /// д.63, кв.109` = `просп. Победы 63-109`; `Кирова улица, 162, корп. 2-320` = `ул Кирова,
 /// д. 162/2, кв. 320`.
 fn same_street_and_numbers(a: &str, b: &str) -> bool {
-    /// Street word and up to 6 numbers, sorted; `None` without either.
-    fn parts(s: &str) -> Option<(&str, [&str; 6], usize)> {
-        let mut street = "";
-        let mut numbers = [""; 6];
-        let mut n = 0;
-        // Separators are ASCII in practice: no Unicode tables on this hot path.
-        for token in s.split(|c: char| c.is_ascii_punctuation() || c.is_ascii_whitespace()) {
-            if token.is_empty() {
-                continue;
-            }
-            if token.bytes().all(|c| c.is_ascii_digit()) {
-                // Five digits or more: a postcode, written on one record only.
-                if token.len() < 5 {
-                    *numbers.get_mut(n)? = token.trim_start_matches('0');
-                    n += 1;
-                }
-            } else if !token.bytes().any(|c| c.is_ascii_digit())
-                && token.len() > street.len()
-                && !ADDRESS_TYPE_WORDS.contains(&token)
-            {
-                street = token;
-            }
-        }
-        if n == 0 || street.chars().count() < 4 {
-            return None;
-        }
-        numbers[..n].sort_unstable();
-        Some((street, numbers, n))
+    // Separators are ASCII in practice: no Unicode tables on this hot path.
+    fn tokens(s: &str) -> impl Iterator<Item = &str> {
+        s.split(|c: char| c.is_ascii_punctuation() || c.is_ascii_whitespace())
+            .filter(|t| !t.is_empty())
     }
-    let (Some((sa, na, ka)), Some((sb, nb, kb))) = (parts(a), parts(b)) else { return false };
-    na[..ka] == nb[..kb] && (sa == sb || within_one_edit_str(sa, sb))
+    /// Up to 6 numbers, sorted; `None` without any (or with more).
+    fn numbers(s: &str) -> Option<([&str; 6], usize)> {
+        let mut out = [""; 6];
+        let mut n = 0;
+        for token in tokens(s).filter(|t| t.bytes().all(|c| c.is_ascii_digit())) {
+            // Five digits or more: a postcode, written on one record only.
+            if token.len() < 5 {
+                *out.get_mut(n)? = token.trim_start_matches('0');
+                n += 1;
+            }
+        }
+        out[..n].sort_unstable();
+        (n > 0).then_some((out, n))
+    }
+    fn street(s: &str) -> &str {
+        tokens(s).filter(|t| !t.bytes().any(|c| c.is_ascii_digit())).fold("", |best, t| {
+            if t.len() > best.len() && !ADDRESS_TYPE_WORDS.contains(&t) { t } else { best }
+        })
+    }
+    // Numbers first: they rarely agree by chance, and they are cheap.
+    let (Some((na, ka)), Some((nb, kb))) = (numbers(a), numbers(b)) else { return false };
+    if na[..ka] != nb[..kb] {
+        return false;
+    }
+    let (sa, sb) = (street(a), street(b));
+    sa.chars().count() >= 4 && (sa == sb || within_one_edit_str(sa, sb))
 }
 
 // ---------------------------------------------------------------------------------------------

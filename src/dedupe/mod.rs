@@ -12,7 +12,7 @@
 //! 2. [`compare`]: each candidate pair gets one graded level per [`Field`] (exact / close /
 //!    different / missing and field-specific levels such as nickname or day↔month swap).
 //! 3. [`score`]: `u` probabilities come from term frequencies and a seeded random sample of
-//!    pairs, `m` probabilities from EM over the candidate pairs; exact agreements are
+//!    pairs, `m` probabilities from anchor pairs (EM where anchors are too few); exact agreements are
 //!    term-frequency adjusted. Hard non-match rules ([`Veto`]) keep households and namesakes
 //!    apart.
 //! 4. [`cluster`]: union-find over matched pairs; multi-record components are re-merged with a

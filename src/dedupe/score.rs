@@ -6,8 +6,13 @@
 //!
 //! * `u` of the exact level from the value frequencies (the chance that two random records
 //!   share a value), `u` of the other levels from a seeded random sample of record pairs;
-//! * `m` and the share of matches among candidate pairs by expectation-maximisation over the
-//!   candidate pairs (grouped by their level pattern, so EM costs microseconds);
+//! * `m` of each field from *anchor* pairs (`is_anchor`): candidates whose names and two
+//!   independent identifiers other than that field agree. Blocking masks the fields that made a
+//!   pair, and EM over a million-row base full of namesakes and colleagues learns the wrong
+//!   match class; anchors measure each field on pairs selected without it;
+//! * the share of matches among candidate pairs (and `m` of fields with too few anchors) by
+//!   expectation-maximisation over the candidate pairs (grouped by their level pattern, so EM
+//!   costs microseconds);
 //! * the prior, `P(two random records match)`, from the EM match count over all pairs.
 //!
 //! Exact agreements are term-frequency adjusted: sharing `smith` counts less than sharing a
