@@ -318,7 +318,9 @@ impl Model {
         let people = group(a).max(group(b)).max(shared);
         let u = (f64::from(shared - 1) + NAME_SPELLED_PSEUDO * NAME_SPELLED_U)
             / (f64::from(people - 1) + NAME_SPELLED_PSEUDO);
-        (m.max(1e-12) / u.clamp(1e-9, 1.0)).log2()
+        // Sharing the address is never evidence against: at worst it says nothing beyond the
+        // names (a small base where the only records with the name share it).
+        (m.max(1e-12) / u.clamp(1e-9, 1.0)).log2().max(0.0)
     }
 
     fn tf_weight(&self, f: Field, count: u32) -> f64 {
