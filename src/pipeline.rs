@@ -417,17 +417,28 @@ fn deduplicate(
     progress.start("deduplicating", normalized.len() as u64);
     // Entities (match keys as strings) are built a batch at a time and interned into the
     // compact table, so a large base never holds them all.
+    // Interning is serial: it runs beside the building of the next batch.
     let mut table = dedupe::EntityTable::new();
-    for (rows, places) in normalized.chunks(WRITE_BATCH).zip(input.rows.chunks(WRITE_BATCH)) {
-        let entities: Vec<dedupe::Entity> = rows
-            .par_iter()
-            .zip(places)
-            .map(|(n, r)| dedupe::entity::entity_from_row(&n.record, columns, r.source))
-            .collect();
+    let intern = |table: &mut dedupe::EntityTable, entities: Vec<dedupe::Entity>| {
         for e in &entities {
             table.push(e);
         }
+    };
+    let mut built: Vec<dedupe::Entity> = Vec::new();
+    for (rows, places) in normalized.chunks(WRITE_BATCH).zip(input.rows.chunks(WRITE_BATCH)) {
+        let previous = std::mem::take(&mut built);
+        let (next, ()) = rayon::join(
+            || {
+                rows.par_iter()
+                    .zip(places)
+                    .map(|(n, r)| dedupe::entity::entity_from_row(&n.record, columns, r.source))
+                    .collect()
+            },
+            || intern(&mut table, previous),
+        );
+        built = next;
     }
+    intern(&mut table, built);
     let settings = DedupeSettings {
         match_threshold: params.match_threshold,
         review_threshold: params.review_threshold,
