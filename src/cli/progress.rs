@@ -40,12 +40,23 @@ impl steward::progress::Progress for Bar {
         if !self.enabled {
             return;
         }
-        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-        if let Ok(style) = ProgressStyle::with_template(
-            "{msg:>12} [{bar:30}] {pos}/{len} rows, {per_sec}, ETA {eta}",
-        ) {
-            bar.set_style(style.progress_chars("=> "));
-        }
+        // Stages without a row count (reading, writing a file) get a spinner, not an empty bar.
+        let bar = if total == 0 {
+            let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
+                spinner.set_style(style);
+            }
+            spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+            spinner
+        } else {
+            let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+            if let Ok(style) = ProgressStyle::with_template(
+                "{msg:>12} [{bar:30}] {pos}/{len} rows, {per_sec}, ETA {eta}",
+            ) {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar
+        };
         bar.set_message(stage);
         if let Ok(mut slot) = self.bar.lock() {
             *slot = Some(bar);
