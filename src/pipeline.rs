@@ -152,23 +152,30 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
         config.normalize.clone(),
         config.rules.config().missing_values.clone(),
         columns.clone(),
-        input.rows.iter().map(|r| &r.record),
+        input.records.iter(),
     );
     progress.finish();
 
     progress.start("normalizing", input.rows.len() as u64);
     // Each row's values as read move into its normalized row (`NormalizedRow::raw` gives
-    // them back), so a base is held once, not twice.
-    let mut normalized: Vec<NormalizedRow> = input
-        .rows
-        .par_chunks_mut(CHUNK)
+    // them back), and each chunk of read rows is freed once normalized: a base is held once.
+    let mut chunks: Vec<Vec<csv::StringRecord>> = Vec::new();
+    let mut records = std::mem::take(&mut input.records).into_iter();
+    loop {
+        let chunk: Vec<csv::StringRecord> = records.by_ref().take(CHUNK).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        chunks.push(chunk);
+    }
+    let mut normalized: Vec<NormalizedRow> = chunks
+        .into_par_iter()
         .map(|chunk| {
             let out: Vec<NormalizedRow> = chunk
-                .iter_mut()
-                .map(|r| {
-                    let mut n = normalize_row(&r.record, &ctx);
+                .iter()
+                .map(|record| {
+                    let mut n = normalize_row(record, &ctx);
                     user_rules.check_row(&n.record, &mut n.issues);
-                    r.record = csv::StringRecord::new();
                     n
                 })
                 .collect();
@@ -1184,7 +1191,7 @@ fn write_review(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result
         };
         let explanation =
             explain_rows(analysis, a, b).map(|e| explanation_text(&e)).unwrap_or_default();
-        let src = |r: &input::InputRow| analysis.input.sources[r.source as usize].path.as_str();
+        let src = |r: &input::RowPlace| analysis.input.sources[r.source as usize].path.as_str();
         w.write_record([
             src(ra),
             &ra.row.to_string(),

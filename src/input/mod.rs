@@ -9,6 +9,6 @@ mod rules;
 pub use rules::RULES;
 
 pub use reader::{
-    InputRow, LoadedSource, QuarantinedRow, ReadOptions, SourceInfo, UnifiedInput, read_source,
-    unify,
+    InputRow, LoadedSource, QuarantinedRow, ReadOptions, RowPlace, SourceInfo, UnifiedInput,
+    read_source, unify,
 };

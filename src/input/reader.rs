@@ -62,9 +62,26 @@ pub struct InputRow {
     pub row: u64,
     /// 1-based physical line where the row starts.
     pub line: u64,
-    /// Field values, decoded to UTF-8. The pipeline moves them into its normalized rows
-    /// (`NormalizedRow::raw`), so this is empty in an `Analysis`.
+    /// Field values, decoded to UTF-8.
     pub record: StringRecord,
+}
+
+impl InputRow {
+    /// Where the row came from, without its values.
+    pub fn place(&self) -> RowPlace {
+        RowPlace { source: self.source, row: self.row, line: self.line }
+    }
+}
+
+/// Where a data row of the unified table came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowPlace {
+    /// Index of the input file.
+    pub source: u32,
+    /// 1-based data-row number within its file (the header is row 0).
+    pub row: u64,
+    /// 1-based physical line where the row starts.
+    pub line: u64,
 }
 
 /// A row that could not be read as a record, kept with its raw text.
@@ -392,8 +409,12 @@ pub struct UnifiedInput {
     pub sources: Vec<SourceInfo>,
     /// Column names of the unified table.
     pub headers: Vec<String>,
-    /// All readable rows, re-laid to the unified columns (missing columns empty), in input order.
-    pub rows: Vec<InputRow>,
+    /// Where each readable row came from, in input order.
+    pub rows: Vec<RowPlace>,
+    /// The readable rows' values, parallel to `rows`, re-laid to the unified columns (missing
+    /// columns empty). The pipeline takes them to normalize (`NormalizedRow::raw` gives the
+    /// values as read back), so they are empty in an `Analysis`.
+    pub records: Vec<StringRecord>,
     /// All quarantined rows, in input order.
     pub quarantine: Vec<QuarantinedRow>,
 }
@@ -410,26 +431,28 @@ pub fn unify(loaded: Vec<LoadedSource>) -> UnifiedInput {
     }
     let mut sources = Vec::with_capacity(loaded.len());
     let mut rows = Vec::new();
+    let mut records = Vec::new();
     let mut quarantine = Vec::new();
     for l in loaded {
+        rows.extend(l.rows.iter().map(InputRow::place));
         if l.info.headers == headers {
-            rows.extend(l.rows);
+            records.extend(l.rows.into_iter().map(|r| r.record));
         } else {
             let positions: Vec<Option<usize>> =
                 headers.iter().map(|h| l.info.headers.iter().position(|x| x == h)).collect();
-            rows.extend(l.rows.into_iter().map(|r| {
+            records.extend(l.rows.into_iter().map(|r| {
                 let mut record =
                     StringRecord::with_capacity(r.record.as_slice().len(), positions.len());
                 for p in &positions {
                     record.push_field(p.and_then(|i| r.record.get(i)).unwrap_or(""));
                 }
-                InputRow { record, ..r }
+                record
             }));
         }
         quarantine.extend(l.quarantine);
         sources.push(l.info);
     }
-    UnifiedInput { sources, headers, rows, quarantine }
+    UnifiedInput { sources, headers, rows, records, quarantine }
 }
 
 #[cfg(test)]
@@ -508,7 +531,8 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         let u = unify(vec![a, b]);
         assert_eq!(u.headers, vec!["id", "phone", "email"]);
-        assert_eq!(u.rows[1].record.iter().collect::<Vec<_>>(), vec!["", "222", "x@y.ru"]);
+        assert_eq!(u.records[1].iter().collect::<Vec<_>>(), vec!["", "222", "x@y.ru"]);
+        assert_eq!((u.rows.len(), u.records.len()), (2, 2));
         assert_eq!(u.rows[1].source, 1);
     }
 }
