@@ -351,6 +351,16 @@ fn row_problem(
             ),
         ));
     }
+    // Normalized rows address their text with 32-bit offsets (`ChangedCells`).
+    let row_bytes = record.as_slice().len();
+    if u32::try_from(row_bytes).is_err() {
+        return Some((
+            "IN003",
+            format!(
+                "row is {row_bytes} bytes long, over the 4 GiB a row may hold; split the field"
+            ),
+        ));
+    }
     for (i, field) in record.iter().enumerate() {
         if field.len() > max_field_bytes {
             return Some((

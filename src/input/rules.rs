@@ -41,7 +41,8 @@ encoding, or pass `--encoding` if detection chose wrongly.\n\n## Options\n`--enc
         default_severity: Severity::Error,
         fix: FixKind::None,
         since: "0.1.0",
-        doc: "## What it checks\nThat no field exceeds `--max-field-bytes` (1 MiB by default).\n\n\
+        doc: "## What it checks\nThat no field exceeds `--max-field-bytes` (1 MiB by default), and no row \
+exceeds 4 GiB whatever the limit.\n\n\
 ## Why it matters\nA multi-megabyte field in a contact base is almost always an unclosed quote that \
 swallowed the rest of the file, or an embedded document that does not belong in a CRM export.\n\n\
 ## Example\nA comment field holding 10 MB.\n\n## Fix\nThe row goes to `quarantine.csv`. Check for an \

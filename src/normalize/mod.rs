@@ -144,7 +144,8 @@ impl NormalizedRow {
 }
 
 /// Cells of one row by column, packed in one allocation of text and one of (column, end)
-/// pairs: a base holds millions of them.
+/// pairs: a base holds millions of them. Ends are 32-bit: the reader quarantines rows over
+/// 4 GiB (IN003), and a row's changed cells are part of its text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChangedCells {
     text: Box<str>,
