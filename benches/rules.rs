@@ -4,7 +4,7 @@
 //! `cargo bench --bench rules`
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use csv::StringRecord;
+use steward::record::Record;
 use steward::roles::ColumnMap;
 use steward::rules::RuleSet;
 use steward::rules::config::{Config, Layer, Overrides};
@@ -47,7 +47,7 @@ column = "email"
 "#;
 
 /// A tiny deterministic generator (xorshift), so runs compare.
-fn rows(n: usize) -> Vec<StringRecord> {
+fn rows(n: usize) -> Vec<Record> {
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = move || {
         x ^= x << 13;
@@ -60,7 +60,7 @@ fn rows(n: usize) -> Vec<StringRecord> {
     (0..n)
         .map(|i| {
             let r = next();
-            StringRecord::from(vec![
+            Record::from(vec![
                 names[(r % 5) as usize].to_string(),
                 if r % 7 == 0 {
                     "не указан".into()

@@ -11,6 +11,7 @@ pub mod normalize;
 pub mod output;
 pub mod pipeline;
 pub mod progress;
+pub mod record;
 pub mod report;
 pub mod roles;
 pub mod rules;

@@ -367,7 +367,7 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
 }
 
 /// The date a row was last known to be current: its latest activity, purchase or creation date.
-fn recency(record: &csv::StringRecord, columns: &ColumnMap) -> Option<chrono::NaiveDate> {
+fn recency(record: &crate::record::Record, columns: &ColumnMap) -> Option<chrono::NaiveDate> {
     [Role::LastActivityAt, Role::LastPurchaseAt, Role::CreatedAt]
         .iter()
         .flat_map(|&role| columns.indices(role).collect::<Vec<_>>())
@@ -927,7 +927,7 @@ fn write_cleaned_named(
     let yes_no = |b: bool| if b { "yes" } else { "no" };
     let cluster_of = analysis.dedupe.as_ref().map(|d| d.cluster_of.as_slice());
     let indices: Vec<usize> = (0..analysis.input.rows.len()).collect();
-    write_csv_batched(set, name, path, &header, &indices, |&i, w| {
+    write_csv_batched(set, name, path, &header, &indices, WRITE_BATCH, |&i, w| {
         let cluster = cluster_of.and_then(|all| all.get(i).copied());
         let golden = cluster.and_then(|c| analysis.golden.get(&c));
         // A cluster is written once, at its first row; its other rows are merged into it.
@@ -936,10 +936,10 @@ fn write_cleaned_named(
             Some(g) => g.members.clone(),
             None => vec![i],
         };
-        let mut record = match golden {
+        let mut record = crate::record::RecordBuilder::from(match golden {
             Some(g) => g.record.clone(),
             None => analysis.normalized[i].record.clone(),
-        };
+        });
         for c in &ext_columns {
             let exts: Vec<&str> = members
                 .iter()
@@ -987,7 +987,7 @@ fn write_cleaned_named(
             record.push_field(yes_no(reach.can_sms));
             record.push_field(yes_no(reach.can_call));
         }
-        w.write_record(&record)
+        w.write_record(&record.finish())
     })
 }
 
@@ -1105,6 +1105,7 @@ fn write_csv_batched<T: Sync>(
     path: &Path,
     header: &[&str],
     items: &[T],
+    batch: usize,
     format: impl Fn(&T, &mut csv::Writer<Vec<u8>>) -> csv::Result<()> + Sync,
 ) -> Result<()> {
     let mut out = set.create(name)?;
@@ -1121,9 +1122,11 @@ fn write_csv_batched<T: Sync>(
     let mut head = csv::Writer::from_writer(Vec::new());
     head.write_record(header).map_err(|e| csv_error(path, e))?;
     write(&mut out, &bytes_of(head)?)?;
-    for batch in items.chunks(WRITE_BATCH) {
+    // Enough parts per batch to keep every core busy, few enough to stay cheap.
+    let part = (batch / 64).max(1);
+    for batch in items.chunks(batch.max(1)) {
         let parts: Vec<Vec<u8>> = batch
-            .par_chunks(CHUNK / 4)
+            .par_chunks(part)
             .map(|part| {
                 let mut w = csv::Writer::from_writer(Vec::new());
                 for item in part {
@@ -1153,7 +1156,9 @@ fn write_merges(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result
         })
     };
     let golden: Vec<(&u32, &GoldenRecord)> = analysis.golden.iter().collect();
-    write_csv_batched(set, "merges.csv", path, &header, &golden, |&(&cluster, g), w| {
+    // A cluster is a line per column (a kilobyte or two): fewer of them per batch.
+    let batch = WRITE_BATCH / 16;
+    write_csv_batched(set, "merges.csv", path, &header, &golden, batch, |&(&cluster, g), w| {
         let cluster = cluster_label(cluster);
         let rows = g.members.iter().map(|&m| place(m)).collect::<Vec<_>>().join(";");
         for p in &g.provenance {
@@ -1184,7 +1189,7 @@ fn write_review(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result
         "explanation",
     ];
     let pairs = analysis.dedupe.as_ref().map_or(&[][..], |d| &d.review_pairs[..]);
-    write_csv_batched(set, "review.csv", path, &header, pairs, |pair, w| {
+    write_csv_batched(set, "review.csv", path, &header, pairs, WRITE_BATCH, |pair, w| {
         let (a, b) = (pair.a as usize, pair.b as usize);
         let (Some(ra), Some(rb)) = (analysis.input.rows.get(a), analysis.input.rows.get(b)) else {
             return Ok(());
@@ -1231,7 +1236,7 @@ fn write_findings(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Resu
     let header = ["source", "row", "column", "code", "severity", "before", "after", "message"];
     // Findings are formatted while written, never all held: a base has millions.
     let places = places(&analysis.input);
-    write_csv_batched(set, "findings.csv", path, &header, &places, |&place, w| {
+    write_csv_batched(set, "findings.csv", path, &header, &places, WRITE_BATCH, |&place, w| {
         for f in findings_at(analysis, &[place]) {
             let src = &analysis.input.sources[f.source as usize].path;
             let column = f

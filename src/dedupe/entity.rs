@@ -3,14 +3,14 @@
 //! Keys fold what should not tell two people apart: case, `ё`/`е`, script (Cyrillic and Latin
 //! meet on one Latin skeleton), nicknames (Саша = Александр), Gmail dots, phone formats.
 
-use csv::StringRecord;
+use crate::record::Record;
 
 use super::{BirthDate, Entity};
 use crate::normalize::{company, email, name};
 use crate::roles::{ColumnMap, Role};
 
 /// The entity of one normalized row of `source`.
-pub fn entity_from_row(record: &StringRecord, columns: &ColumnMap, source: u32) -> Entity {
+pub fn entity_from_row(record: &Record, columns: &ColumnMap, source: u32) -> Entity {
     let first_value = |role: Role| -> &str {
         columns
             .indices(role)
@@ -153,7 +153,7 @@ mod tests {
     fn russian_and_latin_spellings_meet_on_keys() {
         let m = map(&["ФИО", "Телефон", "E-mail", "Дата рождения"]);
         let ru = entity_from_row(
-            &StringRecord::from(vec![
+            &Record::from(vec![
                 "Иванов Иван Иванович",
                 "+79161234567; +74951234567",
                 "Iv.Anov@Gmail.com",
@@ -162,11 +162,8 @@ mod tests {
             &m,
             0,
         );
-        let en = entity_from_row(
-            &StringRecord::from(vec!["Ivanov Ivan", "", "ivanov@gmail.com", ""]),
-            &m,
-            1,
-        );
+        let en =
+            entity_from_row(&Record::from(vec!["Ivanov Ivan", "", "ivanov@gmail.com", ""]), &m, 1);
         assert_eq!(ru.surname, en.surname);
         assert_eq!(ru.given, en.given);
         assert_eq!(ru.emails, en.emails);
@@ -174,9 +171,8 @@ mod tests {
         assert_eq!(ru.birth_date, BirthDate::parse_yyyymmdd("19800201"));
         assert!(!ru.patronymic.is_empty());
         assert_eq!(ru.source, 0);
-        let nick = entity_from_row(&StringRecord::from(vec!["Иванов Саша", "", "", ""]), &m, 0);
-        let full =
-            entity_from_row(&StringRecord::from(vec!["Иванов Александр", "", "", ""]), &m, 0);
+        let nick = entity_from_row(&Record::from(vec!["Иванов Саша", "", "", ""]), &m, 0);
+        let full = entity_from_row(&Record::from(vec!["Иванов Александр", "", "", ""]), &m, 0);
         assert_eq!(nick.given_canonical, full.given_canonical);
         assert_ne!(nick.given, full.given);
     }
@@ -202,7 +198,7 @@ mod tests {
     fn separate_name_columns_and_raw_dates() {
         let m = map(&["given_name", "surname", "date_of_birth", "soc_sec_id"]);
         let e = entity_from_row(
-            &StringRecord::from(vec!["mitchell", "green", "19561304", "180 497 4"]),
+            &Record::from(vec!["mitchell", "green", "19561304", "180 497 4"]),
             &m,
             0,
         );

@@ -19,8 +19,8 @@ use std::cmp::Reverse;
 use std::collections::HashSet;
 use std::path::Path;
 
+use crate::record::{Record, RecordBuilder};
 use chrono::NaiveDate;
-use csv::StringRecord;
 
 use crate::roles::{ColumnMap, Role};
 use crate::rules::checks::{Flag, parse_date, parse_flag};
@@ -32,7 +32,7 @@ pub struct MergeRow<'a> {
     /// Row index in the pipeline (unique; ascending order = input order).
     pub index: usize,
     /// Normalized values in unified column order.
-    pub record: &'a StringRecord,
+    pub record: &'a Record,
     /// Input file path as given.
     pub source: &'a str,
     /// Latest of the row's last-activity / last-purchase / created dates.
@@ -61,7 +61,7 @@ pub struct GoldenRecord {
     /// Indices of the member rows, ascending.
     pub members: Vec<usize>,
     /// The golden values, one per column.
-    pub record: StringRecord,
+    pub record: Record,
     /// One entry per column where at least one member has a non-empty value, in column
     /// order; empty for a single-row cluster.
     pub provenance: Vec<FieldProvenance>,
@@ -86,15 +86,11 @@ pub fn merge_cluster(
         };
     }
     let Some(ctx) = Ranking::new(rows, columns, survivorship) else {
-        return GoldenRecord {
-            members: Vec::new(),
-            record: StringRecord::new(),
-            provenance: Vec::new(),
-        };
+        return GoldenRecord { members: Vec::new(), record: Record::new(), provenance: Vec::new() };
     };
     let width = rows.iter().map(|r| r.record.len()).max().unwrap_or(0);
     let consent_row = ctx.consent_evidence_row(columns);
-    let mut record = StringRecord::with_capacity(0, width);
+    let mut record = RecordBuilder::with_capacity(0, width);
     let mut provenance = Vec::new();
     for col in 0..width {
         let role = columns.role(col);
@@ -113,8 +109,11 @@ pub fn merge_cluster(
             },
         };
         match merged {
-            Some((value, prov)) => {
+            Some((value, mut prov)) => {
                 record.push_field(&value);
+                // Golden records are kept to the end of the run: hold no spare room.
+                prov.from_rows.shrink_to_fit();
+                prov.discarded.shrink_to_fit();
                 provenance.push(prov);
             }
             // No member has a value: keep the primary row's cell as it is (empty or blank).
@@ -123,7 +122,8 @@ pub fn merge_cluster(
     }
     let mut members: Vec<usize> = rows.iter().map(|r| r.index).collect();
     members.sort_unstable();
-    GoldenRecord { members, record, provenance }
+    provenance.shrink_to_fit();
+    GoldenRecord { members, record: record.finish(), provenance }
 }
 
 /// The configured strategy for a column that has no fixed rule.
@@ -426,22 +426,15 @@ mod tests {
         ColumnMap::resolve(&headers, &[])
     }
 
-    fn record(cells: &[&str]) -> StringRecord {
-        let mut r = StringRecord::from(cells.to_vec());
-        while r.len() < HEADERS.len() {
-            r.push_field("");
-        }
-        r
+    fn record(cells: &[&str]) -> Record {
+        (0..HEADERS.len()).map(|i| cells.get(i).copied().unwrap_or("")).collect()
     }
 
     fn date(s: &str) -> Option<NaiveDate> {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
     }
 
-    fn rows<'a>(
-        records: &'a [StringRecord],
-        meta: &[(&'a str, Option<&str>)],
-    ) -> Vec<MergeRow<'a>> {
+    fn rows<'a>(records: &'a [Record], meta: &[(&'a str, Option<&str>)]) -> Vec<MergeRow<'a>> {
         records
             .iter()
             .zip(meta)
@@ -517,8 +510,8 @@ mod tests {
             &[("a.csv", Some("2024-01-01")), ("b.csv", Some("2025-01-01")), ("c.csv", None)],
         ));
         // Most recent row (index 10) first, then index 0, then the undated row.
-        assert_eq!(&g.record[2], "+74959810185; +79161234567");
-        assert_eq!(&g.record[3], "i.ivanov@corp.ru; ivan@mail.ru; ivan@yandex.ru");
+        assert_eq!(g.record.get(2).unwrap(), "+74959810185; +79161234567");
+        assert_eq!(g.record.get(3).unwrap(), "i.ivanov@corp.ru; ivan@mail.ru; ivan@yandex.ru");
         assert_eq!(prov(&g, 2).strategy, "union");
         assert_eq!(prov(&g, 2).from_rows, vec![0, 10]);
         assert_eq!(prov(&g, 3).from_rows, vec![0, 10, 20]);
@@ -537,7 +530,7 @@ mod tests {
             &columns(),
             &s,
         );
-        assert_eq!(&g.record[2], "+79161234567");
+        assert_eq!(g.record.get(2).unwrap(), "+79161234567");
         assert_eq!(prov(&g, 2).discarded, vec![(10, "+74959810185".to_string())]);
     }
 
@@ -557,12 +550,11 @@ mod tests {
             (&["", "", ""], ""),
         ];
         for (values, want) in cases {
-            let r: Vec<StringRecord> =
-                values.iter().map(|v| record(&["1", "", "", "", v])).collect();
+            let r: Vec<Record> = values.iter().map(|v| record(&["1", "", "", "", v])).collect();
             let meta =
                 [("a", Some("2025-01-01")), ("b", Some("2020-01-01")), ("c", Some("2024-01-01"))];
             let g = merge(&rows(&r, &meta));
-            assert_eq!(&g.record[4], *want, "{values:?}");
+            assert_eq!(g.record.get(4).unwrap(), *want, "{values:?}");
         }
     }
 
@@ -570,7 +562,7 @@ mod tests {
     fn refusal_in_marketing_consent_beats_consent_even_when_older() {
         let r = [record(&["1", "", "", "", "да", "да"]), record(&["2", "", "", "", "да", "нет"])];
         let g = merge(&rows(&r, &[("a", Some("2025-06-01")), ("b", Some("2019-01-01"))]));
-        assert_eq!(&g.record[5], "нет");
+        assert_eq!(g.record.get(5).unwrap(), "нет");
         let p = prov(&g, 5);
         assert_eq!(p.strategy, "most_restrictive");
         assert_eq!(p.from_rows, vec![10]);
@@ -585,7 +577,7 @@ mod tests {
             ..Survivorship::default()
         };
         let g = merge_cluster(&rows(&r, &[("a", Some("2025-06-01")), ("b", None)]), &columns(), &s);
-        assert_eq!(&g.record[5], "нет");
+        assert_eq!(g.record.get(5).unwrap(), "нет");
     }
 
     #[test]
@@ -599,11 +591,11 @@ mod tests {
             (&["10.02.2023", "2024-05-01", ""], "10.02.2023"),
         ];
         for (values, want) in cases {
-            let r: Vec<StringRecord> =
+            let r: Vec<Record> =
                 values.iter().map(|v| record(&["1", "", "", "", "", "", v])).collect();
             let meta = [("a", Some("2025-01-01")), ("b", Some("2020-01-01")), ("c", None)];
             let g = merge(&rows(&r, &meta));
-            assert_eq!(&g.record[6], *want, "{values:?}");
+            assert_eq!(g.record.get(6).unwrap(), *want, "{values:?}");
         }
     }
 
@@ -623,8 +615,8 @@ mod tests {
         let g = merge(&rows(&recs, &meta));
         // The oldest complete evidence: b's date together with b's method, never c's date with
         // another row's method.
-        assert_eq!(&g.record[9], "2021-07-15");
-        assert_eq!(&g.record[10], "бумажное");
+        assert_eq!(g.record.get(9).unwrap(), "2021-07-15");
+        assert_eq!(g.record.get(10).unwrap(), "бумажное");
         assert_eq!(prov(&g, 9).strategy, "earliest_consent");
         assert_eq!(prov(&g, 9).from_rows, vec![10]);
         assert_eq!(prov(&g, 10).from_rows, vec![10]);
@@ -632,8 +624,8 @@ mod tests {
         // No complete evidence: the earliest date wins, with its own (empty) method.
         let recs = [consent("1", "2024-03-01", ""), consent("3", "2019-01-01", "")];
         let g = merge(&rows(&recs, &[("a", Some("2025-01-01")), ("c", None)]));
-        assert_eq!(&g.record[9], "2019-01-01");
-        assert_eq!(&g.record[10], "");
+        assert_eq!(g.record.get(9).unwrap(), "2019-01-01");
+        assert_eq!(g.record.get(10).unwrap(), "");
     }
 
     #[test]
@@ -645,13 +637,13 @@ mod tests {
         ];
         let g =
             merge(&rows(&r, &[("a", Some("2023-01-01")), ("b", Some("2025-01-01")), ("c", None)]));
-        assert_eq!(&g.record[1], "Иванов Иван Иванович");
+        assert_eq!(g.record.get(1).unwrap(), "Иванов Иван Иванович");
         // The most recent row has no manager: the next most recent that has one.
-        assert_eq!(&g.record[8], "Петров");
+        assert_eq!(g.record.get(8).unwrap(), "Петров");
         assert_eq!(prov(&g, 8).strategy, "most_recent");
         assert_eq!(prov(&g, 8).discarded, vec![(20, "Сидоров".to_string())]);
         // Id: the primary (most recent) row's id; the others are listed as discarded.
-        assert_eq!(&g.record[0], "2");
+        assert_eq!(g.record.get(0).unwrap(), "2");
         let p = prov(&g, 0);
         assert_eq!(p.strategy, "primary");
         assert_eq!(p.from_rows, vec![10]);
@@ -695,8 +687,8 @@ mod tests {
             &columns(),
             &s,
         );
-        assert_eq!(&g.record[1], "Иванов Иван");
-        assert_eq!(&g.record[8], "Сидоров");
+        assert_eq!(g.record.get(1).unwrap(), "Иванов Иван");
+        assert_eq!(g.record.get(8).unwrap(), "Сидоров");
         assert_eq!(prov(&g, 1).strategy, "most_complete");
         // Equal completeness: the most recent of the tied rows.
         let r = [record(&["1", "Старый"]), record(&["2", "Новый"])];
@@ -705,7 +697,7 @@ mod tests {
             &columns(),
             &s,
         );
-        assert_eq!(&g.record[1], "Новый");
+        assert_eq!(g.record.get(1).unwrap(), "Новый");
     }
 
     #[test]
@@ -726,14 +718,14 @@ mod tests {
             ("x.csv", None),
         ];
         let g = merge_cluster(&rows(&r, &meta), &columns(), &s);
-        assert_eq!(&g.record[1], "Из CRM");
+        assert_eq!(g.record.get(1).unwrap(), "Из CRM");
         // CRM has no manager: next priority is the row whose source column says `сайт`.
-        assert_eq!(&g.record[8], "Сидоров");
+        assert_eq!(g.record.get(8).unwrap(), "Сидоров");
         assert_eq!(prov(&g, 1).strategy, "source_priority");
         // No listed source has a value: most recent.
         let s2 = Survivorship { source_priority: vec!["other.csv".into()], ..s };
         let g = merge_cluster(&rows(&r, &meta), &columns(), &s2);
-        assert_eq!(&g.record[1], "Из таблицы");
+        assert_eq!(g.record.get(1).unwrap(), "Из таблицы");
     }
 
     #[test]
@@ -749,20 +741,20 @@ mod tests {
         assert_eq!(prov(&g, 2).from_rows, vec![0]);
         assert_eq!(prov(&g, 4).from_rows, vec![0, 10]);
         assert_eq!(prov(&g, 12).strategy, "most_recent");
-        assert_eq!(&g.record[12], "vip");
+        assert_eq!(g.record.get(12).unwrap(), "vip");
         assert_eq!(g.members, vec![0, 10]);
         assert_eq!(g.record.len(), HEADERS.len());
     }
 
     #[test]
     fn ragged_records_keep_the_widest_width() {
-        let a = StringRecord::from(vec!["1", "Иванов"]);
+        let a = Record::from(vec!["1", "Иванов"]);
         let b = record(&["2", "", "+79161234567"]);
         let recs = [a, b];
         let g = merge(&rows(&recs, &[("a", Some("2025-01-01")), ("b", None)]));
         assert_eq!(g.record.len(), HEADERS.len());
-        assert_eq!(&g.record[1], "Иванов");
-        assert_eq!(&g.record[2], "+79161234567");
+        assert_eq!(g.record.get(1).unwrap(), "Иванов");
+        assert_eq!(g.record.get(2).unwrap(), "+79161234567");
     }
 
     #[test]
@@ -812,7 +804,7 @@ mod tests {
                 2..6,
             ),
         ) {
-            let records: Vec<StringRecord> = cluster.iter().map(|(c, _, _)| StringRecord::from(c.clone())).collect();
+            let records: Vec<Record> = cluster.iter().map(|(c, _, _)| Record::from(c.clone())).collect();
             let sources = ["a.csv", "b.csv", "c.csv"];
             let base = NaiveDate::from_ymd_opt(2015, 1, 1).unwrap_or_default();
             let members: Vec<MergeRow> = records.iter().zip(&cluster).enumerate().map(|(i, (record, (_, days, src)))| MergeRow {

@@ -10,6 +10,8 @@ pub mod name;
 pub mod phone;
 
 use csv::StringRecord;
+
+use crate::record::{Record, RecordBuilder};
 use rayon::prelude::*;
 
 use crate::finding::Issue;
@@ -123,7 +125,7 @@ impl CellIssue {
 #[derive(Debug, Clone)]
 pub struct NormalizedRow {
     /// Values in the original column order, normalized in place where a normalizer exists.
-    pub record: StringRecord,
+    pub record: Record,
     /// What changed or is wrong, in column order.
     pub issues: Vec<CellIssue>,
     /// Phone extensions split off phone cells (`доб. 12`), by column; the cell keeps the E.164.
@@ -205,7 +207,7 @@ struct CellOutcome {
 
 /// Normalizes every cell of `row` according to its column's role.
 pub fn normalize_row(row: &StringRecord, ctx: &NormalizeContext) -> NormalizedRow {
-    let mut record = StringRecord::with_capacity(row.as_slice().len() + 16, row.len());
+    let mut record = RecordBuilder::with_capacity(row.as_slice().len() + 16, row.len());
     let mut issues = Vec::new();
     let mut extensions = Vec::new();
     let mut original: Vec<(u32, &str)> = Vec::new();
@@ -244,7 +246,14 @@ pub fn normalize_row(row: &StringRecord, ctx: &NormalizeContext) -> NormalizedRo
             original.push((i as u32, raw));
         }
     }
-    NormalizedRow { record, issues, extensions, original: ChangedCells::new(original) }
+    // Every row is kept to the end of the run: hold no spare room.
+    issues.shrink_to_fit();
+    NormalizedRow {
+        record: record.finish(),
+        issues,
+        extensions,
+        original: ChangedCells::new(original),
+    }
 }
 
 /// Normalizes one cell of a known role. Roles without a normalizer pass through unchanged.

@@ -545,13 +545,13 @@ mod profile_tests {
         let map = ColumnMap::resolve(&headers, &[]);
         let norm = vec![
             NormalizedRow {
-                record: csv::StringRecord::from(vec!["Иванов", "+79161234567", "x"]),
+                record: crate::record::Record::from(vec!["Иванов", "+79161234567", "x"]),
                 issues: vec![],
                 extensions: vec![],
                 original: crate::normalize::ChangedCells::new([(1, "8 916 123-45-67")]),
             },
             NormalizedRow {
-                record: csv::StringRecord::from(vec!["", "123", ""]),
+                record: crate::record::Record::from(vec!["", "123", ""]),
                 issues: vec![CellIssue { column: 1, issue: Issue::new("IN001", "bad") }],
                 extensions: vec![],
                 original: Default::default(),
@@ -606,7 +606,7 @@ mod profile_tests {
         let headers: Vec<String> = ["ФИО", "Телефон"].iter().map(|s| s.to_string()).collect();
         let map = ColumnMap::resolve(&headers, &[]);
         let row = |name: &str, phone: &str, raw: Option<&str>, bad: bool| NormalizedRow {
-            record: csv::StringRecord::from(vec![name, phone]),
+            record: crate::record::Record::from(vec![name, phone]),
             issues: if bad {
                 vec![CellIssue { column: 1, issue: Issue::new("PH002", "bad") }]
             } else {

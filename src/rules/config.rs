@@ -28,7 +28,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::Path;
 
-use csv::StringRecord;
+use crate::record::Record;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -639,7 +639,7 @@ impl MissingValues {
 
     /// `record` with missing-value tokens in role-mapped columns blanked, or `None` when no
     /// cell changes. Columns without a role pass through untouched.
-    pub fn blank(&self, record: &StringRecord, columns: &ColumnMap) -> Option<StringRecord> {
+    pub fn blank(&self, record: &Record, columns: &ColumnMap) -> Option<Record> {
         let hit = |i: usize, v: &str| {
             !v.trim().is_empty()
                 && columns.role(i).is_some_and(MissingValues::applies_to)
@@ -1599,10 +1599,10 @@ mod tests {
             .map(|s| s.to_string())
             .collect();
         let map = ColumnMap::resolve(&headers, &[]);
-        let rec = StringRecord::from(vec!["нет", "нет", "нет"]);
+        let rec = Record::from(vec!["нет", "нет", "нет"]);
         let out = c.missing_values.blank(&rec, &map).unwrap();
-        assert_eq!(out, StringRecord::from(vec!["", "нет", "нет"]));
-        assert!(c.missing_values.blank(&StringRecord::from(vec!["+7", "-", ""]), &map).is_none());
+        assert_eq!(out, Record::from(vec!["", "нет", "нет"]));
+        assert!(c.missing_values.blank(&Record::from(vec!["+7", "-", ""]), &map).is_none());
     }
 
     #[test]

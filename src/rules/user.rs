@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
-use csv::StringRecord;
+use crate::record::Record;
 use regex::Regex;
 
 use super::config::{Level, MissingValues, UserRuleKind, UserRuleSpec};
@@ -399,7 +399,7 @@ pub(crate) fn bind<'a>(
 
 impl BoundRules<'_> {
     /// Runs the row checks over one (normalized) record, appending issues in rule order.
-    pub fn check_row(&self, record: &StringRecord, out: &mut Vec<CellIssue>) {
+    pub fn check_row(&self, record: &Record, out: &mut Vec<CellIssue>) {
         for b in &self.rules {
             b.check_row(record, self.missing, out);
         }
@@ -409,7 +409,7 @@ impl BoundRules<'_> {
     /// Returns issues with the index of the row they belong to, in row order.
     pub fn check_table<'r>(
         &self,
-        records: impl IntoIterator<Item = &'r StringRecord> + Clone,
+        records: impl IntoIterator<Item = &'r Record> + Clone,
         label: &dyn Fn(usize) -> String,
     ) -> Vec<(usize, CellIssue)> {
         let mut out = Vec::new();
@@ -473,7 +473,7 @@ impl Bound<'_> {
         CellIssue { column, issue: Issue::new(self.rule.code, message) }
     }
 
-    fn check_row(&self, record: &StringRecord, missing: &MissingValues, out: &mut Vec<CellIssue>) {
+    fn check_row(&self, record: &Record, missing: &MissingValues, out: &mut Vec<CellIssue>) {
         if let Check::DateOrder = self.rule.check {
             let (Some(&a), Some(&b)) = (self.cols.first(), self.cols.get(1)) else { return };
             let (va, vb) = (record.get(a).unwrap_or(""), record.get(b).unwrap_or(""));
@@ -592,8 +592,7 @@ mod tests {
         let c = config(rules);
         let map = headers(cols);
         let bound = bind(&c.user_rules, &map, &c.missing_values).unwrap();
-        let records: Vec<StringRecord> =
-            rows.iter().map(|r| StringRecord::from(r.to_vec())).collect();
+        let records: Vec<Record> = rows.iter().map(|r| Record::from(r.to_vec())).collect();
         let mut out = Vec::new();
         for (i, r) in records.iter().enumerate() {
             let mut issues = Vec::new();

@@ -14,8 +14,8 @@ pub mod completeness;
 pub mod consent;
 pub mod lifecycle;
 
+use crate::record::Record;
 use chrono::NaiveDate;
-use csv::StringRecord;
 
 use crate::finding::Severity;
 use crate::normalize::CellIssue;
@@ -37,7 +37,7 @@ pub fn families() -> [&'static [RuleMeta]; 4] {
 #[derive(Debug, Clone, Copy)]
 pub struct RowView<'a> {
     /// Normalized values, in the table's column order.
-    pub values: &'a StringRecord,
+    pub values: &'a Record,
     /// Column roles of the table.
     pub columns: &'a ColumnMap,
     /// What the normalizers said about this row's cells.
@@ -368,7 +368,7 @@ pub(crate) mod testutil {
 
     pub struct Fixture {
         pub columns: ColumnMap,
-        pub records: Vec<StringRecord>,
+        pub records: Vec<Record>,
         pub issues: Vec<Vec<CellIssue>>,
         pub clusters: Vec<Option<u32>>,
         pub expect: Vec<String>,
@@ -423,7 +423,7 @@ pub(crate) mod testutil {
                         })
                         .collect(),
                 );
-                f.records.push(rec);
+                f.records.push(Record::from(&rec));
             }
             f
         }
@@ -579,7 +579,7 @@ mod tests {
                 "В рассылке", "Страна хранения", "Менеджер",
             ].iter().map(|s| s.to_string()).collect();
             let columns = ColumnMap::resolve(&headers, &[]);
-            let record = StringRecord::from(cells);
+            let record = Record::from(cells);
             let view = RowView { values: &record, columns: &columns, cell_issues: &[], cluster: Some(1) };
             let params = CheckParams::default();
             let as_of = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default();
