@@ -247,8 +247,11 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
     normalized.par_iter_mut().for_each(|n| n.issues.shrink_to_fit());
     progress.start("counting findings", normalized.len() as u64);
     let rows_read: u64 = input.sources.iter().map(|s| s.rows_read).sum();
-    let outcome =
-        gate::evaluate(&config.rules, finding_keys(&input, &normalized, &config.rules), rows_read);
+    let outcome = gate::evaluate_tally(
+        &config.rules,
+        tally_findings(&input, &normalized, &config.rules),
+        rows_read,
+    );
     let counts: BTreeMap<String, RuleCount> = outcome
         .rules
         .iter()
@@ -646,25 +649,40 @@ fn places(input: &UnifiedInput) -> Vec<Place> {
     out
 }
 
-/// The place, rule and effective severity of every finding, without its text: what the gate
-/// and the counts need. Findings of disabled rules are left out; a row's findings are
-/// consecutive.
-fn finding_keys<'a>(
-    input: &'a UnifiedInput,
-    normalized: &'a [NormalizedRow],
-    rules: &'a RuleSet,
-) -> impl Iterator<Item = FindingKey> + 'a {
-    let quarantined = input.quarantine.iter().filter_map(|q| {
-        let severity = rules.severity(q.code)?;
-        Some(FindingKey { source: q.source, row: q.row, code: q.code, severity })
-    });
-    let data = input.rows.iter().zip(normalized).flat_map(move |(row, norm)| {
-        norm.issues.iter().filter_map(move |ci| {
-            let severity = rules.severity(ci.issue.code)?;
-            Some(FindingKey { source: row.source, row: row.row, code: ci.issue.code, severity })
+/// Every finding counted for the gate (what the gate and the counts need: place, rule and
+/// effective severity, no text), chunks of rows on all cores. Findings of disabled rules are
+/// left out.
+fn tally_findings(
+    input: &UnifiedInput,
+    normalized: &[NormalizedRow],
+    rules: &RuleSet,
+) -> gate::Tally {
+    let mut quarantined = gate::Tally::default();
+    for q in &input.quarantine {
+        if let Some(severity) = rules.severity(q.code) {
+            quarantined.add(FindingKey { source: q.source, row: q.row, code: q.code, severity });
+        }
+    }
+    // Chunks hold whole rows, so no row is counted in two tallies.
+    input
+        .rows
+        .par_chunks(CHUNK)
+        .zip(normalized.par_chunks(CHUNK))
+        .map(|(rows, norms)| {
+            let mut t = gate::Tally::default();
+            for (row, norm) in rows.iter().zip(norms) {
+                for ci in &norm.issues {
+                    if let Some(severity) = rules.severity(ci.issue.code) {
+                        let code = ci.issue.code;
+                        t.add(FindingKey { source: row.source, row: row.row, code, severity });
+                    }
+                }
+            }
+            t
         })
-    });
-    quarantined.chain(data)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .fold(quarantined, gate::Tally::merge)
 }
 
 /// The finding of a quarantined row, unless its rule is disabled.

@@ -89,37 +89,89 @@ fn percent(rows: u64, total: u64) -> f64 {
 }
 
 /// Findings, distinct rows, the last row counted and the worst severity of one code.
-type Tally = (u64, u64, Option<(u32, u64)>, Severity);
+#[derive(Debug, Clone, Copy)]
+struct CodeTally {
+    findings: u64,
+    rows: u64,
+    last: Option<(u32, u64)>,
+    severity: Severity,
+}
+
+/// Counts of findings per code and of flagged rows, gathered one finding at a time. Tallies
+/// of disjoint sets of rows merge, so a large base is counted on all cores.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    per_code: BTreeMap<&'static str, CodeTally>,
+    rows_flagged: u64,
+    last_flagged: Option<(u32, u64)>,
+}
+
+impl Tally {
+    /// Counts one finding. The findings of one row must be consecutive (rows are counted when
+    /// they change, so millions of findings need no set).
+    pub fn add(&mut self, f: FindingKey) {
+        let at = Some((f.source, f.row));
+        let e = self.per_code.entry(f.code).or_insert(CodeTally {
+            findings: 0,
+            rows: 0,
+            last: None,
+            severity: f.severity,
+        });
+        e.findings += 1;
+        if e.last != at {
+            e.rows += 1;
+            e.last = at;
+        }
+        e.severity = e.severity.max(f.severity);
+        if f.severity >= Severity::Warning && self.last_flagged != at {
+            self.rows_flagged += 1;
+            self.last_flagged = at;
+        }
+    }
+
+    /// Both tallies together; no row may have findings in both.
+    pub fn merge(mut self, other: Tally) -> Tally {
+        for (code, t) in other.per_code {
+            match self.per_code.get_mut(code) {
+                Some(e) => {
+                    e.findings += t.findings;
+                    e.rows += t.rows;
+                    e.severity = e.severity.max(t.severity);
+                }
+                None => {
+                    self.per_code.insert(code, t);
+                }
+            }
+        }
+        self.rows_flagged += other.rows_flagged;
+        self
+    }
+}
 
 /// Evaluates the gate over `findings` (already filtered to enabled rules, with effective
 /// severities) for a run that read `rows_total` rows. The findings of one row must be
-/// consecutive (rows are counted when they change, so millions of findings need no set).
+/// consecutive (see [`Tally::add`]).
 pub fn evaluate(
     rules: &RuleSet,
     findings: impl IntoIterator<Item = FindingKey>,
     rows_total: u64,
 ) -> GateOutcome {
-    let gate = &rules.config().gate;
-    let mut per_code: BTreeMap<&'static str, Tally> = BTreeMap::new();
-    let mut rows_flagged = 0u64;
-    let mut last_flagged: Option<(u32, u64)> = None;
+    let mut tally = Tally::default();
     for f in findings {
-        let at = Some((f.source, f.row));
-        let e = per_code.entry(f.code).or_insert((0, 0, None, f.severity));
-        e.0 += 1;
-        if e.2 != at {
-            e.1 += 1;
-            e.2 = at;
-        }
-        e.3 = e.3.max(f.severity);
-        if f.severity >= Severity::Warning && last_flagged != at {
-            rows_flagged += 1;
-            last_flagged = at;
-        }
+        tally.add(f);
     }
+    evaluate_tally(rules, tally, rows_total)
+}
+
+/// Evaluates the gate over counted findings for a run that read `rows_total` rows.
+pub fn evaluate_tally(rules: &RuleSet, tally: Tally, rows_total: u64) -> GateOutcome {
+    let gate = &rules.config().gate;
+    let rows_flagged = tally.rows_flagged;
+    let per_code =
+        tally.per_code.into_iter().map(|(code, t)| (code, (t.findings, t.rows, t.severity)));
     let mut out = BTreeMap::new();
     let mut worst = Verdict::Pass;
-    for (code, (count, rows, _, severity)) in per_code {
+    for (code, (count, rows, severity)) in per_code {
         let thresholds = gate.thresholds(code).unwrap_or(if severity >= gate.fail_on {
             Thresholds { warn: None, fail: Some(Threshold::Count(0)) }
         } else if severity == Severity::Warning {
@@ -207,5 +259,32 @@ mod tests {
         let g = evaluate(&rules, f.iter().copied(), 10);
         assert_eq!((g.verdict, g.rows_flagged, g.percent), (Verdict::Fail, 3, 30.0));
         assert_eq!(g.rules["IN002"].verdict, Verdict::Pass);
+    }
+
+    #[test]
+    fn tallies_of_disjoint_rows_merge_to_the_whole() {
+        let rules = set("");
+        let codes =
+            [("PH002", Severity::Error), ("DT002", Severity::Info), ("EM002", Severity::Warning)];
+        let f: Vec<FindingKey> = (1..=40u64)
+            .flat_map(|r| {
+                codes
+                    .iter()
+                    .enumerate()
+                    .filter(move |(k, _)| (r as usize + k) % 3 != 0)
+                    .map(move |(_, &(c, s))| finding(c, r, s))
+            })
+            .collect();
+        let whole = evaluate(&rules, f.iter().copied(), 40);
+        for split in [0, 1, 7, f.len() / 2] {
+            // Split at a row boundary: a row's findings stay in one tally.
+            let cut = (split..f.len()).find(|&i| i == 0 || f[i].row != f[i - 1].row);
+            let cut = cut.unwrap_or(f.len());
+            let (mut a, mut b) = (Tally::default(), Tally::default());
+            f[..cut].iter().for_each(|&k| a.add(k));
+            f[cut..].iter().for_each(|&k| b.add(k));
+            assert_eq!(evaluate_tally(&rules, b.merge(a), 40), whole, "cut at {cut}");
+        }
+        assert!(whole.rows_flagged > 0 && whole.rules.len() == 3);
     }
 }
