@@ -93,9 +93,10 @@ pub struct Analysis {
     pub normalized: Vec<NormalizedRow>,
     /// Duplicate clusters, when deduplication ran.
     pub dedupe: Option<DedupeResult>,
-    /// One golden record per cluster of two or more rows, by cluster id; rows alone in their
-    /// cluster are written as they are.
-    pub golden: BTreeMap<u32, GoldenRecord>,
+    /// The member rows (ascending) of each cluster of two or more rows, by cluster id; rows
+    /// alone in their cluster are written as they are. [`Analysis::golden`] merges a cluster
+    /// when it is written: golden records are not held (a large base has ~100k of them).
+    pub merged_clusters: BTreeMap<u32, Vec<u32>>,
     /// Segment and contactability of each golden record, by cluster id.
     pub golden_assessment: BTreeMap<u32, (Segment, Contactability)>,
     /// Lifecycle segment per row, parallel to `input.rows`.
@@ -111,6 +112,14 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// The golden record of `cluster` (one of [`Analysis::merged_clusters`]), merged by the
+    /// run's survivorship rules; `None` for a row alone in its cluster.
+    pub fn golden(&self, cluster: u32) -> Option<GoldenRecord> {
+        let members = self.merged_clusters.get(&cluster)?;
+        let survivorship = &self.rules.config().survivorship;
+        Some(merge_members(&self.input, &self.columns, &self.normalized, members, survivorship))
+    }
+
     /// Every finding, sorted by source, row, column and code, with effective severities;
     /// findings of disabled rules are left out. Built on demand: a large base's findings are
     /// many, so the writers stream them instead.
@@ -323,35 +332,43 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
     });
     progress.finish();
     progress.start("merging clusters", normalized.len() as u64);
-    let golden = match &dedupe {
-        Some(d) => {
-            merge_clusters(&input, &columns, &normalized, d, &config.rules.config().survivorship)
-        }
+    let merged_clusters: BTreeMap<u32, Vec<u32>> = match &dedupe {
+        Some(d) => d.clusters().into_iter().map(|m| (d.cluster_of[m[0] as usize], m)).collect(),
         None => BTreeMap::new(),
     };
     // A golden record is contactable on a channel when some member is, and the merged record
-    // (whose consent is the most restrictive of its members) still allows it.
-    let golden_assessment: BTreeMap<u32, (Segment, Contactability)> = golden
-        .iter()
-        .map(|(&c, g)| {
-            let view = RowView {
-                values: &g.record,
-                columns: &columns,
-                cell_issues: &[],
-                cluster: Some(c),
-            };
-            let mut r = contactability(&view, &suppression, config.normalize.as_of);
-            let any = |f: fn(&Contactability) -> bool| {
-                g.members.iter().any(|&m| reach.get(m).is_some_and(f))
-            };
-            r.can_email &= any(|x| x.can_email);
-            r.can_sms &= any(|x| x.can_sms);
-            r.can_call &= any(|x| x.can_call);
-            (c, (segment(&view, &params, config.normalize.as_of), r))
-        })
-        .collect();
+    // (whose consent is the most restrictive of its members) still allows it. Without the
+    // domain checks there is nothing to assess.
+    let survivorship = &config.rules.config().survivorship;
+    let golden_assessment: BTreeMap<u32, (Segment, Contactability)> = if !config.assess {
+        BTreeMap::new()
+    } else {
+        let clusters: Vec<(&u32, &Vec<u32>)> = merged_clusters.iter().collect();
+        clusters
+            .par_iter()
+            .map(|&(&c, members)| {
+                let g = merge_members(&input, &columns, &normalized, members, survivorship);
+                let view = RowView {
+                    values: &g.record,
+                    columns: &columns,
+                    cell_issues: &[],
+                    cluster: Some(c),
+                };
+                let mut r = contactability(&view, &suppression, config.normalize.as_of);
+                let any = |f: fn(&Contactability) -> bool| {
+                    g.members.iter().any(|&m| reach.get(m).is_some_and(f))
+                };
+                r.can_email &= any(|x| x.can_email);
+                r.can_sms &= any(|x| x.can_sms);
+                r.can_call &= any(|x| x.can_call);
+                (c, (segment(&view, &params, config.normalize.as_of), r))
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect()
+    };
     progress.finish();
-    let merged_rows: usize = golden.values().map(|g| g.members.len() - 1).sum();
+    let merged_rows: usize = merged_clusters.values().map(|m| m.len() - 1).sum();
     report.accounting.records_written = (input.rows.len() - merged_rows) as u64;
     report.accounting.rows_merged = merged_rows as u64;
     Ok(Analysis {
@@ -359,7 +376,7 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
         columns,
         normalized,
         dedupe,
-        golden,
+        merged_clusters,
         golden_assessment,
         segments,
         reach,
@@ -383,36 +400,27 @@ fn recency(record: &crate::record::Record, columns: &ColumnMap) -> Option<chrono
 
 /// Merges every cluster of two or more rows into a golden record (survivorship per field,
 /// union of contacts, the most restrictive consent).
-fn merge_clusters(
+fn merge_members(
     input: &UnifiedInput,
     columns: &ColumnMap,
     normalized: &[NormalizedRow],
-    dedupe: &DedupeResult,
+    members: &[u32],
     survivorship: &crate::rules::config::Survivorship,
-) -> BTreeMap<u32, GoldenRecord> {
-    dedupe
-        .clusters()
-        .par_iter()
-        .map(|members| {
-            let rows: Vec<MergeRow> = members
-                .iter()
-                .map(|&i| {
-                    let i = i as usize;
-                    let record = &normalized[i].record;
-                    MergeRow {
-                        index: i,
-                        record,
-                        source: &input.sources[input.rows[i].source as usize].path,
-                        recency: recency(record, columns),
-                    }
-                })
-                .collect();
-            let cluster = dedupe.cluster_of[members[0] as usize];
-            (cluster, merge_cluster(&rows, columns, survivorship))
+) -> GoldenRecord {
+    let rows: Vec<MergeRow> = members
+        .iter()
+        .map(|&i| {
+            let i = i as usize;
+            let record = &normalized[i].record;
+            MergeRow {
+                index: i,
+                record,
+                source: &input.sources[input.rows[i].source as usize].path,
+                recency: recency(record, columns),
+            }
         })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .collect()
+        .collect();
+    merge_cluster(&rows, columns, survivorship)
 }
 
 /// Finds duplicate clients among all rows (several inputs are linked together). Review-band
@@ -947,15 +955,19 @@ fn write_cleaned_named(
     let indices: Vec<usize> = (0..analysis.input.rows.len()).collect();
     write_csv_batched(set, name, path, &header, &indices, WRITE_BATCH, |&i, w| {
         let cluster = cluster_of.and_then(|all| all.get(i).copied());
-        let golden = cluster.and_then(|c| analysis.golden.get(&c));
+        let merged = cluster.and_then(|c| Some((c, analysis.merged_clusters.get(&c)?)));
         // A cluster is written once, at its first row; its other rows are merged into it.
-        let members: Vec<usize> = match golden {
-            Some(g) if g.members.first() != Some(&i) => return Ok(()),
+        let golden = match merged {
+            Some((_, members)) if members.first() != Some(&(i as u32)) => return Ok(()),
+            Some((c, _)) => analysis.golden(c),
+            None => None,
+        };
+        let members: Vec<usize> = match &golden {
             Some(g) => g.members.clone(),
             None => vec![i],
         };
         let mut record = crate::record::RecordBuilder::from(match golden {
-            Some(g) => g.record.clone(),
+            Some(ref g) => g.record.clone(),
             None => analysis.normalized[i].record.clone(),
         });
         for c in &ext_columns {
@@ -1173,10 +1185,11 @@ fn write_merges(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result
             }
         })
     };
-    let golden: Vec<(&u32, &GoldenRecord)> = analysis.golden.iter().collect();
+    let clusters: Vec<u32> = analysis.merged_clusters.keys().copied().collect();
     // A cluster is a line per column (a kilobyte or two): fewer of them per batch.
     let batch = WRITE_BATCH / 16;
-    write_csv_batched(set, "merges.csv", path, &header, &golden, batch, |&(&cluster, g), w| {
+    write_csv_batched(set, "merges.csv", path, &header, &clusters, batch, |&cluster, w| {
+        let Some(g) = analysis.golden(cluster) else { return Ok(()) };
         let cluster = cluster_label(cluster);
         let rows = g.members.iter().map(|&m| place(m)).collect::<Vec<_>>().join(";");
         for p in &g.provenance {
