@@ -74,37 +74,74 @@ impl DateColumnProfile {
     /// (day-first on a tie or with no votes). Excel serials are accepted when at least half
     /// of the non-empty values are written dates, i.e. the column is a date column.
     pub fn from_values<'a, I: IntoIterator<Item = &'a str>>(values: I) -> Self {
-        let mut profile = DateColumnProfile::default();
-        let (mut total, mut dates) = (0usize, 0usize);
+        let mut votes = DateVotes::default();
         for v in values {
-            let v = v.trim();
-            if v.is_empty() {
-                continue;
-            }
-            total += 1;
-            let Ok(parsed) = parse(v) else { continue };
-            dates += 1;
-            if let DatePat::Numeric { a, b, .. } = parsed.date {
-                if a > 12 && b <= 12 {
-                    profile.day_first_votes += 1;
-                } else if b > 12 && a <= 12 {
-                    profile.month_first_votes += 1;
-                }
-            }
+            votes.add(v);
         }
-        profile.decided = profile.day_first_votes + profile.month_first_votes > 0;
-        profile.mixed = profile.day_first_votes > 0 && profile.month_first_votes > 0;
-        if profile.month_first_votes > profile.day_first_votes {
-            profile.order = DateOrder::MonthFirst;
-        }
-        profile.excel_serials = dates > 0 && dates * 2 >= total;
-        profile
+        votes.profile()
     }
 
     /// Allows or forbids Excel serial numbers (set `true` when the column is known to hold dates).
     pub fn with_excel_serials(mut self, allow: bool) -> Self {
         self.excel_serials = allow;
         self
+    }
+}
+
+/// What a column's values say about its date order, counted value by value. Counts of parts
+/// of a column merge, so a large column is profiled on all cores.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DateVotes {
+    total: usize,
+    dates: usize,
+    day_first: usize,
+    month_first: usize,
+}
+
+impl DateVotes {
+    /// Counts one value (blank values do not count).
+    pub fn add(&mut self, value: &str) {
+        let v = value.trim();
+        if v.is_empty() {
+            return;
+        }
+        self.total += 1;
+        let Ok(parsed) = parse(v) else { return };
+        self.dates += 1;
+        if let DatePat::Numeric { a, b, .. } = parsed.date {
+            if a > 12 && b <= 12 {
+                self.day_first += 1;
+            } else if b > 12 && a <= 12 {
+                self.month_first += 1;
+            }
+        }
+    }
+
+    /// The counts of both parts.
+    pub fn merge(self, other: DateVotes) -> DateVotes {
+        DateVotes {
+            total: self.total + other.total,
+            dates: self.dates + other.dates,
+            day_first: self.day_first + other.day_first,
+            month_first: self.month_first + other.month_first,
+        }
+    }
+
+    /// The column's profile: the order most unambiguous values take (day-first on a tie),
+    /// Excel serials accepted when at least half the values are dates.
+    pub fn profile(self) -> DateColumnProfile {
+        let mut profile = DateColumnProfile {
+            day_first_votes: self.day_first,
+            month_first_votes: self.month_first,
+            ..DateColumnProfile::default()
+        };
+        profile.decided = self.day_first + self.month_first > 0;
+        profile.mixed = self.day_first > 0 && self.month_first > 0;
+        if self.month_first > self.day_first {
+            profile.order = DateOrder::MonthFirst;
+        }
+        profile.excel_serials = self.dates > 0 && self.dates * 2 >= self.total;
+        profile
     }
 }
 
@@ -945,6 +982,31 @@ fn note_issue(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn votes_of_parts_merge_to_the_column_profile() {
+        let values = [
+            "15.03.2024",
+            "03/15/2024",
+            "01.02.2020",
+            "",
+            "n/a",
+            "2021-07-01",
+            "31.12.1999",
+            "45000",
+            "12/31/2001",
+            "x",
+        ];
+        let whole = DateColumnProfile::from_values(values);
+        assert_eq!((whole.day_first_votes, whole.month_first_votes), (2, 2));
+        assert!(whole.mixed && whole.decided);
+        for cut in 0..=values.len() {
+            let (mut a, mut b) = (DateVotes::default(), DateVotes::default());
+            values[..cut].iter().for_each(|v| a.add(v));
+            values[cut..].iter().for_each(|v| b.add(v));
+            assert_eq!(a.merge(b).profile(), whole, "cut at {cut}");
+        }
+    }
 
     fn as_of() -> NaiveDate {
         NaiveDate::from_ymd_opt(2025, 6, 15).unwrap_or_default()
