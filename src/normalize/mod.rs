@@ -209,8 +209,9 @@ impl ChangedCells {
 
 /// What normalizing one cell produced.
 #[derive(Debug, Clone, Default)]
-struct CellOutcome {
-    value: String,
+struct CellOutcome<'a> {
+    /// Borrowed when the cell passes through unchanged (most columns have no normalizer).
+    value: std::borrow::Cow<'a, str>,
     issues: Vec<Issue>,
     extension: Option<String>,
 }
@@ -241,7 +242,7 @@ pub fn normalize_row(row: &StringRecord, ctx: &NormalizeContext) -> NormalizedRo
                 issues.extend(out.issues.into_iter().map(|mut issue| {
                     // A suggestion that is the written value says nothing the cell does not:
                     // findings show the cell then, and a base has millions of such issues.
-                    if issue.suggestion.as_deref() == Some(out.value.as_str()) {
+                    if issue.suggestion.as_deref() == Some(&*out.value) {
                         issue.suggestion = None;
                     }
                     CellIssue { column: i as u32, issue }
@@ -267,18 +268,23 @@ pub fn normalize_row(row: &StringRecord, ctx: &NormalizeContext) -> NormalizedRo
 }
 
 /// Normalizes one cell of a known role. Roles without a normalizer pass through unchanged.
-fn normalize_cell(role: Role, column: usize, raw: &str, ctx: &NormalizeContext) -> CellOutcome {
+fn normalize_cell<'a>(
+    role: Role,
+    column: usize,
+    raw: &'a str,
+    ctx: &NormalizeContext,
+) -> CellOutcome<'a> {
     match role {
         Role::Phone => {
             let cell = phone::normalize_phone(raw, &ctx.phone);
             let exts: Vec<&str> =
                 cell.numbers.iter().filter_map(|n| n.extension.as_deref()).collect();
             let extension = (!exts.is_empty()).then(|| exts.join("; "));
-            CellOutcome { value: cell.value, issues: cell.issues, extension }
+            CellOutcome { value: cell.value.into(), issues: cell.issues, extension }
         }
         Role::FullName => {
             let cell = name::parse_full_name(raw);
-            CellOutcome { value: cell.value, issues: cell.issues, extension: None }
+            CellOutcome { value: cell.value.into(), issues: cell.issues, extension: None }
         }
         Role::LastName | Role::FirstName | Role::MiddleName => {
             let part = match role {
@@ -287,15 +293,15 @@ fn normalize_cell(role: Role, column: usize, raw: &str, ctx: &NormalizeContext) 
                 _ => name::NamePart::Patronymic,
             };
             let cell = name::normalize_name_part(raw, part);
-            CellOutcome { value: cell.value, issues: cell.issues, extension: None }
+            CellOutcome { value: cell.value.into(), issues: cell.issues, extension: None }
         }
         Role::Inn => {
             let cell = company::normalize_inn(raw);
-            CellOutcome { value: cell.value, issues: cell.issues, extension: None }
+            CellOutcome { value: cell.value.into(), issues: cell.issues, extension: None }
         }
         Role::Company => {
             let cell = company::normalize_company(raw);
-            CellOutcome { value: cell.value, issues: cell.issues, extension: None }
+            CellOutcome { value: cell.value.into(), issues: cell.issues, extension: None }
         }
         _ if date_kind(role).is_some() => {
             let kind = date_kind(role).unwrap_or(date::DateKind::Event);
@@ -303,13 +309,13 @@ fn normalize_cell(role: Role, column: usize, raw: &str, ctx: &NormalizeContext) 
             let default = date::DateColumnProfile::default();
             let cell =
                 date::normalize_date(raw, profile.unwrap_or(&default), kind, ctx.settings.as_of);
-            CellOutcome { value: cell.value, issues: cell.issues, extension: None }
+            CellOutcome { value: cell.value.into(), issues: cell.issues, extension: None }
         }
         Role::Email => {
             let cell = email::normalize_email(raw, &ctx.email);
-            CellOutcome { value: cell.value, issues: cell.issues, extension: None }
+            CellOutcome { value: cell.value.into(), issues: cell.issues, extension: None }
         }
-        _ => CellOutcome { value: raw.to_string(), ..CellOutcome::default() },
+        _ => CellOutcome { value: raw.into(), ..CellOutcome::default() },
     }
 }
 
