@@ -193,8 +193,10 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
         })
         .collect::<Vec<_>>()
         .into_iter()
-        .flatten()
-        .collect();
+        .fold(Vec::with_capacity(input.rows.len()), |mut all, chunk| {
+            all.extend(chunk);
+            all
+        });
     progress.finish();
     let label = |i: usize| {
         input.rows.get(i).map_or_else(String::new, |r| {
@@ -487,9 +489,11 @@ fn deduplicate(
         extra.push((pair.a, row_issue(crate::finding::Issue::new("DU002", message))));
     }
     // Each row that duplicates an earlier row is told which row it duplicates.
-    let mut first_of: BTreeMap<u32, u32> = BTreeMap::new();
+    let clusters = result.cluster_of.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
+    let mut first_of: Vec<Option<u32>> = vec![None; clusters];
     for (i, &c) in result.cluster_of.iter().enumerate() {
-        let first = *first_of.entry(c).or_insert(i as u32);
+        let Some(slot) = first_of.get_mut(c as usize) else { continue };
+        let first = *slot.get_or_insert(i as u32);
         if first != i as u32 {
             let message =
                 format!("same client as {}: merged into cluster {}", where_is(first), c + 1);
