@@ -3,6 +3,7 @@
 
 pub mod dialect;
 pub mod encoding;
+mod parse;
 mod reader;
 mod rules;
 
