@@ -98,13 +98,13 @@ pub(crate) fn parse_rows(
         let home_start = ranges.get(home).map_or(from, |r| r.0);
         let newline_base = newlines_before.get(home).copied().unwrap_or(0)
             + count_newlines(text.get(home_start..from).unwrap_or_default());
-        let mut collector = Collector::new(body, from);
+        let mut collector = Collector::new(body, from, 0);
         let mut scanner = Scanner::new(body.delimiter);
         let mut synced: Option<(usize, usize)> = None;
         // Where each chunk's guess ended its records: parsed again here, as resyncs are rare.
         let mut guess_ends: Vec<Option<Vec<usize>>> = vec![None; ranges.len()];
         scanner.scan(text, from, text.len(), true, |end, fields, field_ends| {
-            collector.push(end, fields, field_ends);
+            collector.push(end, RecordView { data: fields, ends: field_ends, gap: 0 });
             // The chunk this record ends in, and whether that chunk's guess also ended one here.
             let m = ranges.partition_point(|&(_, to)| to < end);
             let (Some(&(chunk_from, chunk_to)), Some(cached)) =
@@ -227,12 +227,62 @@ struct Piece {
 }
 
 fn parse_chunk(body: &Body<'_>, from: usize, to: usize, eof: bool) -> Chunk {
-    let mut collector = Collector::new(body, from);
+    let text = body.text;
+    let to = to.min(text.len());
+    let region = text.get(from..to).unwrap_or_default();
+    // Records are about lines: size the chunk's vectors once.
+    let capacity = memchr::memchr_iter(b'\n', region).count() + 1;
+    let mut collector = Collector::new(body, from, capacity);
     let mut scanner = Scanner::new(body.delimiter);
-    let partial = scanner.scan(body.text, from, to, eof, |end, fields, field_ends| {
-        collector.push(end, fields, field_ends);
-        false
-    });
+    let delimiter = body.delimiter;
+    if !delimiter.is_ascii() || matches!(delimiter, b'"' | b'\r' | b'\n') {
+        let partial = scanner.scan(text, from, to, eof, |end, fields, field_ends| {
+            collector.push(end, RecordView { data: fields, ends: field_ends, gap: 0 });
+            false
+        });
+        let mut chunk = collector.finish(to);
+        chunk.partial = partial;
+        return chunk;
+    }
+    // A record with no quote before its line break is what csv_core would make of it: the line
+    // split at each delimiter. Those are split here directly (memchr); a record with a quote,
+    // or one cut by the end of the chunk, goes through csv_core from its start.
+    let mut field_ends: Vec<usize> = Vec::with_capacity(64);
+    let mut pos = from;
+    let mut partial = false;
+    loop {
+        while pos < to && matches!(text.get(pos), Some(b'\r' | b'\n')) {
+            pos += 1;
+        }
+        let rest = text.get(pos..to).unwrap_or_default();
+        if rest.is_empty() {
+            break;
+        }
+        let line_end = match memchr::memchr3(b'"', b'\r', b'\n', rest) {
+            Some(i) if rest.get(i) != Some(&b'"') => Some((i, pos + i + 1)),
+            None if eof => Some((rest.len(), to)),
+            _ => None,
+        };
+        if let Some((len, end)) = line_end {
+            let line = rest.get(..len).unwrap_or_default();
+            field_ends.clear();
+            field_ends.extend(memchr::memchr_iter(delimiter, line));
+            field_ends.push(line.len());
+            collector.push(end, RecordView { data: line, ends: &field_ends, gap: 1 });
+            pos = end;
+            continue;
+        }
+        let mut next = None;
+        partial = scanner.scan(text, pos, to, eof, |end, fields, ends| {
+            collector.push(end, RecordView { data: fields, ends, gap: 0 });
+            next = Some(end);
+            true
+        });
+        match next {
+            Some(end) => pos = end,
+            None => break,
+        }
+    }
     let mut chunk = collector.finish(to);
     chunk.partial = partial;
     chunk
@@ -345,12 +395,12 @@ struct Collector<'b, 't> {
 }
 
 impl<'b, 't> Collector<'b, 't> {
-    fn new(body: &'b Body<'t>, from: usize) -> Self {
+    fn new(body: &'b Body<'t>, from: usize, capacity: usize) -> Self {
         Collector {
             body,
             out: Chunk {
-                records: Vec::new(),
-                lines: Vec::new(),
+                records: Vec::with_capacity(capacity),
+                lines: Vec::with_capacity(capacity),
                 quarantine: Vec::new(),
                 last_end: None,
                 seen: 0,
@@ -365,7 +415,7 @@ impl<'b, 't> Collector<'b, 't> {
         }
     }
 
-    fn push(&mut self, end: usize, fields: &[u8], field_ends: &[usize]) {
+    fn push(&mut self, end: usize, record: RecordView<'_>) {
         let body = self.body;
         let text = body.text;
         let end = end.min(text.len());
@@ -382,8 +432,8 @@ impl<'b, 't> Collector<'b, 't> {
         self.prev_end = end;
         let (row, line) = (self.out.seen, self.line);
 
-        let problem = row_problem(fields, field_ends, body);
-        let decoded = if problem.is_none() { self.decode(fields, field_ends) } else { None };
+        let problem = row_problem(record, body);
+        let decoded = if problem.is_none() { self.decode(record) } else { None };
         match (problem, decoded) {
             (None, Some(record)) => {
                 self.out.records.push(record);
@@ -411,21 +461,22 @@ impl<'b, 't> Collector<'b, 't> {
 
     /// The record's values as text, or `None` when a field is not valid in the file's encoding
     /// (or, after a UTF-16 transcode, holds a replacement character).
-    fn decode(&mut self, fields: &[u8], field_ends: &[usize]) -> Option<StringRecord> {
+    fn decode(&mut self, record: RecordView<'_>) -> Option<StringRecord> {
         if self.body.field_encoding == UTF_8 {
-            let text = std::str::from_utf8(fields).ok()?;
+            // Delimiters are ASCII: the record is valid UTF-8 exactly when each field is (a
+            // field cut inside a character fails the boundary check in `exact_record`).
+            let text = std::str::from_utf8(record.data).ok()?;
             if self.body.transcoded_from_utf16 && text.contains('\u{FFFD}') {
                 return None;
             }
-            return exact_record(text, field_ends);
+            return exact_record(text, record);
         }
         // Legacy code pages: ASCII fields as they are, others through encoding_rs, into one
         // scratch buffer so the record can be allocated at its decoded size.
         self.text.clear();
         self.text_ends.clear();
-        let mut start = 0;
-        for &end in field_ends {
-            let field = fields.get(start..end).unwrap_or_default();
+        for (start, end) in record.fields() {
+            let field = record.data.get(start..end).unwrap_or_default();
             if field.is_ascii() {
                 self.text.push_str(std::str::from_utf8(field).ok()?);
             } else {
@@ -437,9 +488,9 @@ impl<'b, 't> Collector<'b, 't> {
                 self.text.push_str(&decoded);
             }
             self.text_ends.push(self.text.len());
-            start = end;
         }
-        exact_record(&self.text, &self.text_ends)
+        let decoded = RecordView { data: self.text.as_bytes(), ends: &self.text_ends, gap: 0 };
+        exact_record(&self.text, decoded)
     }
 
     fn finish(mut self, to: usize) -> Chunk {
@@ -449,16 +500,42 @@ impl<'b, 't> Collector<'b, 't> {
     }
 }
 
-/// A record of `text` split at `ends`, allocated at exactly its size; `None` when an end is not
-/// a character boundary (a field that is not valid UTF-8 on its own).
-fn exact_record(text: &str, ends: &[usize]) -> Option<StringRecord> {
-    let mut record = StringRecord::with_capacity(text.len(), ends.len());
-    let mut start = 0;
-    for &end in ends {
-        record.push_field(text.get(start..end)?);
-        start = end;
+/// One parsed record: its fields are `data` cut at `ends`, with `gap` bytes (a delimiter, or
+/// none) between one field's end and the next one's start.
+#[derive(Clone, Copy)]
+struct RecordView<'a> {
+    data: &'a [u8],
+    ends: &'a [usize],
+    gap: usize,
+}
+
+impl<'a> RecordView<'a> {
+    /// Each field's byte range in `data`.
+    fn fields(self) -> impl Iterator<Item = (usize, usize)> + 'a {
+        let gap = self.gap;
+        self.ends.iter().scan(0usize, move |start, &end| {
+            let range = (*start, end);
+            *start = end + gap;
+            Some(range)
+        })
     }
-    Some(record)
+
+    /// Bytes in the fields, together.
+    fn value_bytes(self) -> usize {
+        let ends = self.ends.len().saturating_sub(1) * self.gap;
+        self.ends.last().map_or(0, |&last| last.saturating_sub(ends))
+    }
+}
+
+/// A record of `text` (the record's data, decoded) cut as `record` says, allocated at exactly
+/// its size; `None` when a cut is not a character boundary (a field that is not valid UTF-8 on
+/// its own).
+fn exact_record(text: &str, record: RecordView<'_>) -> Option<StringRecord> {
+    let mut out = StringRecord::with_capacity(record.value_bytes(), record.ends.len());
+    for (start, end) in record.fields() {
+        out.push_field(text.get(start..end)?);
+    }
+    Some(out)
 }
 
 /// The row's text without its line break.
@@ -471,19 +548,19 @@ pub(crate) fn trim_line_end(bytes: &[u8]) -> &[u8] {
 }
 
 /// Why a parsed row cannot be taken as a record, if it cannot.
-fn row_problem(fields: &[u8], ends: &[usize], body: &Body<'_>) -> Option<(&'static str, String)> {
+fn row_problem(record: RecordView<'_>, body: &Body<'_>) -> Option<(&'static str, String)> {
     let width = body.width;
-    if ends.len() != width {
+    if record.ends.len() != width {
         return Some((
             "IN001",
             format!(
                 "row has {} fields but the header has {width}: a stray delimiter or quote shifted the columns",
-                ends.len()
+                record.ends.len()
             ),
         ));
     }
     // Normalized rows address their text with 32-bit offsets (`ChangedCells`).
-    let row_bytes = ends.last().copied().unwrap_or(0);
+    let row_bytes = record.value_bytes();
     if u32::try_from(row_bytes).is_err() {
         return Some((
             "IN003",
@@ -493,19 +570,13 @@ fn row_problem(fields: &[u8], ends: &[usize], body: &Body<'_>) -> Option<(&'stat
         ));
     }
     let max = body.max_field_bytes;
-    let too_long = ends.iter().scan(0, |start, &end| {
-        let len = end.saturating_sub(*start);
-        *start = end;
-        Some(len)
-    });
-    // Most rows have neither problem: look field by field only when the row has one.
-    if fields.len() <= max && !fields.contains(&0) {
+    // Most rows have neither problem: look field by field only when the row might have one.
+    if row_bytes <= max && !record.data.contains(&0) {
         return None;
     }
-    let mut start = 0;
-    for (i, len) in too_long.enumerate() {
-        let field = fields.get(start..start + len).unwrap_or_default();
-        start += len;
+    for (i, (start, end)) in record.fields().enumerate() {
+        let field = record.data.get(start..end).unwrap_or_default();
+        let len = field.len();
         let name = || body.headers.get(i).map_or("?", String::as_str);
         if len > max {
             return Some((
@@ -763,12 +834,15 @@ mod tests {
             ]),
             header in proptest::sample::select(vec![&b"id,name\n"[..], &b"id;name;x\r\n"[..]]),
             max_field_bytes in proptest::sample::select(vec![4usize, 1 << 20]),
+            delimiter in proptest::sample::select(vec![
+                None, None, None, Some(b';'), Some(b'"'), Some(b'\n'), Some(0xd0),
+            ]),
             chunk in 1usize..64,
         ) {
             let mut text = prefix.to_vec();
             text.extend_from_slice(header);
             text.extend_from_slice(&body);
-            let opts = ReadOptions { max_field_bytes, ..ReadOptions::default() };
+            let opts = ReadOptions { max_field_bytes, delimiter, ..ReadOptions::default() };
             let expected = read_with(&text, &opts, None);
             proptest::prop_assert_eq!(read_with(&text, &opts, Some(chunk)), expected.clone());
             proptest::prop_assert_eq!(read_with(&text, &opts, Some(CHUNK_BYTES)), expected);
