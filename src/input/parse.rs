@@ -53,10 +53,7 @@ pub(crate) struct Body<'t> {
 
 /// Parses every data row of `body`, with chunks of about `chunk_bytes`. Returns the readable rows,
 /// the quarantined rows (both in file order) and the number of data rows seen.
-pub(crate) fn parse_rows(
-    body: &Body<'_>,
-    chunk_bytes: usize,
-) -> (Vec<InputRow>, Vec<QuarantinedRow>, u64) {
+pub(crate) fn parse_rows(body: &Body<'_>, chunk_bytes: usize) -> Parsed {
     let text = body.text;
     let ranges = chunk_ranges(text, body.data_start, chunk_bytes);
     let last = ranges.len().saturating_sub(1);
@@ -143,11 +140,39 @@ pub(crate) fn parse_rows(
         }
     }
 
+    Parsed::Pieces { pieces, source: body.source, first_line: 1 + body.line_offset }
+}
+
+/// Parsed rows, not yet laid out: they own everything, so the file's bytes can be freed before
+/// the rows are put in one vector (whose memory can then be the file's).
+pub(crate) enum Parsed {
+    /// Chunks in file order.
+    Pieces { pieces: Vec<Piece>, source: u32, first_line: u64 },
+    /// Rows already laid out (the serial parse of the tests).
+    #[cfg(test)]
+    Rows(Vec<InputRow>, Vec<QuarantinedRow>, u64),
+}
+
+impl Parsed {
+    /// The readable rows, the quarantined rows (both in file order) and the number of rows seen.
+    pub(crate) fn into_rows(self) -> (Vec<InputRow>, Vec<QuarantinedRow>, u64) {
+        match self {
+            Parsed::Pieces { pieces, source, first_line } => lay_out(pieces, source, first_line),
+            #[cfg(test)]
+            Parsed::Rows(rows, quarantine, seen) => (rows, quarantine, seen),
+        }
+    }
+}
+
+fn lay_out(
+    pieces: Vec<Piece>,
+    source: u32,
+    first_line: u64,
+) -> (Vec<InputRow>, Vec<QuarantinedRow>, u64) {
     let total: usize = pieces.iter().map(|p| p.chunk.records.len()).sum();
     let mut rows = Vec::with_capacity(total);
     let mut quarantine = Vec::new();
     let mut seen = 0u64;
-    let first_line = 1 + body.line_offset;
     for piece in pieces {
         let Piece { newline_base, skip, chunk } = piece;
         // Readable rows are numbered around the quarantined ones.
@@ -160,7 +185,7 @@ pub(crate) fn parse_rows(
             }
             if row > skip {
                 rows.push(InputRow {
-                    source: body.source,
+                    source,
                     row: row - skip + seen,
                     line: line + newline_base + first_line,
                     record,
@@ -220,7 +245,7 @@ struct Chunk {
 
 /// A chunk placed in the file: the newlines before its start, and how many of its first records
 /// were superseded by a resumed parse.
-struct Piece {
+pub(crate) struct Piece {
     newline_base: u64,
     skip: u64,
     chunk: Chunk,
@@ -600,7 +625,7 @@ mod tests {
 
     use super::*;
     use crate::input::ReadOptions;
-    use crate::input::reader::{LoadedSource, read_bytes_with};
+    use crate::input::reader::{LoadedSource, lay_out_source, read_bytes_with};
 
     /// The data-row loop as it was before chunking: one `csv::Reader` over the whole text.
     fn serial(body: &Body<'_>) -> (Vec<InputRow>, Vec<QuarantinedRow>, u64) {
@@ -754,9 +779,12 @@ mod tests {
     fn read_with(text: &[u8], opts: &ReadOptions, chunk: Option<usize>) -> Option<Summary> {
         let src = match chunk {
             Some(c) => read_bytes_with(text, "t.csv", 0, opts, |b| parse_rows(b, c)),
-            None => read_bytes_with(text, "t.csv", 0, opts, serial),
+            None => read_bytes_with(text, "t.csv", 0, opts, |b| {
+                let (rows, quarantine, seen) = serial(b);
+                Parsed::Rows(rows, quarantine, seen)
+            }),
         };
-        src.ok().map(|s| summary(&s))
+        src.ok().map(|(info, parsed)| summary(&lay_out_source(info, parsed)))
     }
 
     /// Asserts that every chunk size in `chunks` reads `text` exactly as the serial parse does.
@@ -812,6 +840,7 @@ mod tests {
             text.extend_from_slice(format!("{i},\"line a\nline b\n{i},x\nline c\"\n").as_bytes());
         }
         let src = read_bytes_with(&text, "t.csv", 0, &ReadOptions::default(), |b| parse_rows(b, 7))
+            .map(|(info, parsed)| lay_out_source(info, parsed))
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(src.rows.len(), 200);
         assert_eq!(src.rows[199].line, 2 + 199 * 4);

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::dialect::{self, Dialect};
 use super::encoding::{self, EncodingEvidence};
-use super::parse::{Body, CHUNK_BYTES, parse_rows};
+use super::parse::{Body, CHUNK_BYTES, Parsed, parse_rows};
 use crate::error::{Error, Result};
 
 /// Options of the input layer.
@@ -121,7 +121,12 @@ pub fn read_source(path: &Path, index: u32, options: &ReadOptions) -> Result<Loa
     }
     let bytes =
         std::fs::read(path).map_err(|cause| Error::Read { path: path.to_path_buf(), cause })?;
-    read_bytes(&bytes, &path.display().to_string(), index, options)
+    let name = path.display().to_string();
+    let (info, parsed) =
+        read_bytes_with(&bytes, &name, index, options, |body| parse_rows(body, CHUNK_BYTES))?;
+    // The rows own their text: free the file before they are laid out in one vector.
+    drop(bytes);
+    Ok(lay_out_source(info, parsed))
 }
 
 /// Reads an in-memory file (the library entry point behind [`read_source`]; also fuzzed).
@@ -132,6 +137,15 @@ pub fn read_bytes(
     options: &ReadOptions,
 ) -> Result<LoadedSource> {
     read_bytes_with(bytes, name, index, options, |body| parse_rows(body, CHUNK_BYTES))
+        .map(|(info, parsed)| lay_out_source(info, parsed))
+}
+
+/// The loaded file, from its metadata and its parsed rows.
+pub(crate) fn lay_out_source(mut info: SourceInfo, parsed: Parsed) -> LoadedSource {
+    let (rows, quarantine, rows_read) = parsed.into_rows();
+    info.rows_read = rows_read;
+    info.rows_quarantined = quarantine.len() as u64;
+    LoadedSource { info, rows, quarantine }
 }
 
 /// [`read_bytes`] with the data-row parse given (tests compare chunk sizes and a serial parse).
@@ -140,8 +154,8 @@ pub(crate) fn read_bytes_with(
     name: &str,
     index: u32,
     options: &ReadOptions,
-    parse: impl FnOnce(&Body<'_>) -> (Vec<InputRow>, Vec<QuarantinedRow>, u64) + Send,
-) -> Result<LoadedSource> {
+    parse: impl FnOnce(&Body<'_>) -> Parsed + Send,
+) -> Result<(SourceInfo, Parsed)> {
     let path = || std::path::PathBuf::from(name);
     if bytes.is_empty() {
         return Err(Error::EmptyFile { path: path() });
@@ -222,7 +236,6 @@ pub(crate) fn read_bytes_with(
 
     // The file's checksum is computed beside the parse, not after it.
     let (sha256, parsed) = rayon::join(|| hex(&Sha256::digest(bytes)), || parse(&body));
-    let (rows, quarantine, row_number) = parsed;
 
     let info = SourceInfo {
         path: name.to_string(),
@@ -233,10 +246,11 @@ pub(crate) fn read_bytes_with(
         bom: detected.bom,
         dialect,
         headers,
-        rows_read: row_number,
-        rows_quarantined: quarantine.len() as u64,
+        // Counted when the rows are laid out (`lay_out_source`).
+        rows_read: 0,
+        rows_quarantined: 0,
     };
-    Ok(LoadedSource { info, rows, quarantine })
+    Ok((info, parsed))
 }
 
 fn hex(bytes: &[u8]) -> String {
