@@ -3,6 +3,7 @@
 
 pub mod dialect;
 pub mod encoding;
+mod parse;
 mod reader;
 mod rules;
 
@@ -10,5 +11,5 @@ pub use rules::RULES;
 
 pub use reader::{
     InputRow, LoadedSource, QuarantinedRow, ReadOptions, RowPlace, SourceInfo, UnifiedInput,
-    read_source, unify,
+    read_bytes, read_source, unify,
 };

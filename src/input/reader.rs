@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::dialect::{self, Dialect};
 use super::encoding::{self, EncodingEvidence};
+use super::parse::{Body, CHUNK_BYTES, Parsed, parse_rows};
 use crate::error::{Error, Result};
 
 /// Options of the input layer.
@@ -120,7 +121,12 @@ pub fn read_source(path: &Path, index: u32, options: &ReadOptions) -> Result<Loa
     }
     let bytes =
         std::fs::read(path).map_err(|cause| Error::Read { path: path.to_path_buf(), cause })?;
-    read_bytes(&bytes, &path.display().to_string(), index, options)
+    let name = path.display().to_string();
+    let (info, parsed) =
+        read_bytes_with(&bytes, &name, index, options, |body| parse_rows(body, CHUNK_BYTES))?;
+    // The rows own their text: free the file before they are laid out in one vector.
+    drop(bytes);
+    Ok(lay_out_source(info, parsed))
 }
 
 /// Reads an in-memory file (the library entry point behind [`read_source`]; also fuzzed).
@@ -130,6 +136,26 @@ pub fn read_bytes(
     index: u32,
     options: &ReadOptions,
 ) -> Result<LoadedSource> {
+    read_bytes_with(bytes, name, index, options, |body| parse_rows(body, CHUNK_BYTES))
+        .map(|(info, parsed)| lay_out_source(info, parsed))
+}
+
+/// The loaded file, from its metadata and its parsed rows.
+pub(crate) fn lay_out_source(mut info: SourceInfo, parsed: Parsed) -> LoadedSource {
+    let (rows, quarantine, rows_read) = parsed.into_rows();
+    info.rows_read = rows_read;
+    info.rows_quarantined = quarantine.len() as u64;
+    LoadedSource { info, rows, quarantine }
+}
+
+/// [`read_bytes`] with the data-row parse given (tests compare chunk sizes and a serial parse).
+pub(crate) fn read_bytes_with(
+    bytes: &[u8],
+    name: &str,
+    index: u32,
+    options: &ReadOptions,
+    parse: impl FnOnce(&Body<'_>) -> Parsed + Send,
+) -> Result<(SourceInfo, Parsed)> {
     let path = || std::path::PathBuf::from(name);
     if bytes.is_empty() {
         return Err(Error::EmptyFile { path: path() });
@@ -194,87 +220,22 @@ pub fn read_bytes(
     if let Some(detail) = header_problem(&headers) {
         return Err(Error::NoHeader { path: path(), detail });
     }
-    let width = headers.len();
+    let body = Body {
+        text,
+        data_start: (reader.position().byte() as usize).min(text.len()),
+        delimiter,
+        width: headers.len(),
+        headers: &headers,
+        field_encoding,
+        declared_encoding: detected.encoding,
+        transcoded_from_utf16,
+        max_field_bytes: options.max_field_bytes,
+        source: index,
+        line_offset,
+    };
 
     // The file's checksum is computed beside the parse, not after it.
-    let header_names = &headers;
-    let (sha256, parsed) = rayon::join(
-        || hex(&Sha256::digest(bytes)),
-        move || -> Result<(Vec<InputRow>, Vec<QuarantinedRow>, u64)> {
-            let mut rows = Vec::new();
-            let mut quarantine = Vec::new();
-            let mut row_number = 0u64;
-            let mut start = reader.position().byte() as usize;
-            // Physical line numbers are counted here, not taken from csv's positions, which lag by
-            // one line after a CRLF terminator.
-            let mut line_cursor = (0usize, 1u64);
-            loop {
-                let ok = match reader.read_byte_record(&mut record) {
-                    Ok(ok) => ok,
-                    Err(e) => {
-                        // csv only fails on I/O or UTF-8 in string mode; with bytes from memory this is
-                        // unreachable in practice, but never lose the rest silently.
-                        return Err(Error::Unreadable {
-                            path: path(),
-                            detail: format!("CSV parse error: {e}"),
-                        });
-                    }
-                };
-                if !ok {
-                    break;
-                }
-                let end = (reader.position().byte() as usize).min(text.len());
-                row_number += 1;
-                while start < end && matches!(text[start], b'\r' | b'\n') {
-                    start += 1;
-                }
-                line_cursor.1 +=
-                    text[line_cursor.0..start].iter().filter(|&&b| b == b'\n').count() as u64;
-                line_cursor.0 = start;
-                let line = line_cursor.1 + line_offset;
-                let raw_bytes = trim_line_end(&text[start..end]);
-                let problem = row_problem(&record, width, options.max_field_bytes, header_names);
-                let decoded =
-                    if problem.is_none() { decode_record(&record, field_encoding) } else { None };
-                match (problem, decoded) {
-                    // After transcoding UTF-16, a replacement character marks an undecodable unit.
-                    (None, Some(fields))
-                        if !(transcoded_from_utf16
-                            && fields.iter().any(|f| f.contains('\u{FFFD}'))) =>
-                    {
-                        rows.push(InputRow {
-                            source: index,
-                            row: row_number,
-                            line,
-                            record: fields,
-                        });
-                    }
-                    (problem, _) => {
-                        let (code, reason) = problem.unwrap_or_else(|| {
-                            (
-                                "IN002",
-                                format!(
-                                    "bytes that are not valid {} text",
-                                    detected.encoding.name()
-                                ),
-                            )
-                        });
-                        quarantine.push(QuarantinedRow {
-                            source: index,
-                            row: row_number,
-                            line,
-                            code,
-                            reason,
-                            raw: encoding::decode_lossless_display(raw_bytes, field_encoding),
-                        });
-                    }
-                }
-                start = end;
-            }
-            Ok((rows, quarantine, row_number))
-        },
-    );
-    let (rows, quarantine, row_number) = parsed?;
+    let (sha256, parsed) = rayon::join(|| hex(&Sha256::digest(bytes)), || parse(&body));
 
     let info = SourceInfo {
         path: name.to_string(),
@@ -285,22 +246,15 @@ pub fn read_bytes(
         bom: detected.bom,
         dialect,
         headers,
-        rows_read: row_number,
-        rows_quarantined: quarantine.len() as u64,
+        // Counted when the rows are laid out (`lay_out_source`).
+        rows_read: 0,
+        rows_quarantined: 0,
     };
-    Ok(LoadedSource { info, rows, quarantine })
+    Ok((info, parsed))
 }
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn trim_line_end(bytes: &[u8]) -> &[u8] {
-    let mut end = bytes.len();
-    while end > 0 && matches!(bytes[end - 1], b'\n' | b'\r') {
-        end -= 1;
-    }
-    &bytes[..end]
 }
 
 fn decode_headers(record: &ByteRecord, enc: &'static Encoding) -> Option<Vec<String>> {
@@ -321,69 +275,6 @@ fn decode_headers(record: &ByteRecord, enc: &'static Encoding) -> Option<Vec<Str
         headers.push(name);
     }
     Some(headers)
-}
-
-fn decode_record(record: &ByteRecord, enc: &'static Encoding) -> Option<StringRecord> {
-    let mut out = StringRecord::with_capacity(record.as_slice().len(), record.len());
-    for field in record {
-        if enc == UTF_8 {
-            out.push_field(std::str::from_utf8(field).ok()?);
-        } else {
-            out.push_field(&encoding::decode_field(field, enc)?);
-        }
-    }
-    Some(out)
-}
-
-/// Why a parsed row cannot be taken as a record, if it cannot.
-fn row_problem(
-    record: &ByteRecord,
-    width: usize,
-    max_field_bytes: usize,
-    headers: &[String],
-) -> Option<(&'static str, String)> {
-    if record.len() != width {
-        return Some((
-            "IN001",
-            format!(
-                "row has {} fields but the header has {width}: a stray delimiter or quote shifted the columns",
-                record.len()
-            ),
-        ));
-    }
-    // Normalized rows address their text with 32-bit offsets (`ChangedCells`).
-    let row_bytes = record.as_slice().len();
-    if u32::try_from(row_bytes).is_err() {
-        return Some((
-            "IN003",
-            format!(
-                "row is {row_bytes} bytes long, over the 4 GiB a row may hold; split the field"
-            ),
-        ));
-    }
-    for (i, field) in record.iter().enumerate() {
-        if field.len() > max_field_bytes {
-            return Some((
-                "IN003",
-                format!(
-                    "field `{}` is {} bytes long, over the {}-byte limit (--max-field-bytes)",
-                    headers.get(i).map_or("?", String::as_str),
-                    field.len(),
-                    max_field_bytes
-                ),
-            ));
-        }
-        if field.contains(&0) {
-            return Some((
-                "IN004",
-                format!(
-                    "field `{}` contains a NUL byte",
-                    headers.get(i).map_or("?", String::as_str)
-                ),
-            ));
-        }
-    }
-    None
 }
 
 /// Why line 1 looks like data rather than a header, if it does.
