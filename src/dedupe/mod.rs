@@ -478,20 +478,20 @@ impl Interner {
     }
 }
 
-/// A multi-valued column (phones, emails): per-record ranges of sorted distinct ids.
+/// A multi-valued column (phones, emails): per-record runs of sorted distinct ids. Where a
+/// record's run starts and how long it is live in its [`Row`], next to its other ids.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct MultiCol {
-    offsets: Vec<u32>,
     ids: Vec<u32>,
     pub(crate) interner: Interner,
 }
 
 impl MultiCol {
-    fn push(&mut self, values: &[String]) {
-        if self.offsets.is_empty() {
-            self.offsets.push(0);
-        }
+    /// Appends one record's values; returns the start and length of its run of ids (`(0, 0)`
+    /// for none, or when the id store would pass `u32::MAX` entries).
+    fn push(&mut self, values: &[String]) -> (u32, u8) {
         let start = self.ids.len();
+        let Ok(start32) = u32::try_from(start) else { return (0, 0) };
         for v in values.iter().take(MAX_MULTI) {
             let id = self.interner.intern(v.trim());
             if id != 0 {
@@ -511,15 +511,34 @@ impl MultiCol {
             }
         }
         self.ids.truncate(seen);
-        self.offsets.push(u32::try_from(self.ids.len()).unwrap_or(u32::MAX));
+        let n = u8::try_from(seen - start).unwrap_or(u8::MAX);
+        if u32::try_from(self.ids.len()).is_err() {
+            self.ids.truncate(start);
+            return (0, 0);
+        }
+        (start32, n)
     }
 
-    pub(crate) fn of(&self, i: usize) -> &[u32] {
-        let (Some(&s), Some(&e)) = (self.offsets.get(i), self.offsets.get(i + 1)) else {
-            return &[];
-        };
-        self.ids.get(s as usize..e as usize).unwrap_or(&[])
+    /// The run of ids `start .. start + n`.
+    pub(crate) fn run(&self, (start, n): (u32, u8)) -> &[u32] {
+        let s = start as usize;
+        self.ids.get(s..s + usize::from(n)).unwrap_or(&[])
     }
+}
+
+/// The compact part of one record that a comparison reads: its interned ids, birth date,
+/// gender and where its phones and emails lie. One cache line, so that comparing a pair
+/// touches one line per record before any text (candidate pairs jump between records).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(C, align(64))]
+pub(crate) struct Row {
+    ids: [u32; N_COLS],
+    birth: u32,
+    phones_start: u32,
+    emails_start: u32,
+    gender: u8,
+    phones_len: u8,
+    emails_len: u8,
 }
 
 /// Entities in compact columnar form (interned strings, `u32` ids): what the engine works on.
@@ -530,10 +549,10 @@ impl MultiCol {
 pub struct EntityTable {
     source: Vec<u32>,
     // Row-major: one record's ids share a cache line (comparisons jump between records).
-    rows: Vec<[u32; N_COLS]>,
+    rows: Vec<Row>,
     interners: [Interner; N_COLS],
-    gender: Vec<u8>,
-    birth: Vec<u32>,
+    /// Precomputed features of each distinct address (index = address id).
+    pub(crate) address_features: Vec<compare::AddressFeatures>,
     pub(crate) phones: MultiCol,
     pub(crate) emails: MultiCol,
 }
@@ -572,19 +591,34 @@ impl EntityTable {
             &e.inn,
             &e.company,
         ];
-        let mut row = [0u32; N_COLS];
-        for ((slot, interner), v) in row.iter_mut().zip(self.interners.iter_mut()).zip(values) {
+        let mut ids = [0u32; N_COLS];
+        for ((slot, interner), v) in ids.iter_mut().zip(self.interners.iter_mut()).zip(values) {
             *slot = interner.intern(v.trim());
         }
-        self.rows.push(row);
-        self.gender.push(match e.gender {
-            None => 0,
-            Some(Gender::Male) => 1,
-            Some(Gender::Female) => 2,
+        // A new address gets its features (ids are dense: a new one is the next index).
+        let address = ids[Col::Address as usize] as usize;
+        if address >= self.address_features.len() {
+            let text = self.interners[Col::Address as usize].get(address as u32);
+            self.address_features.resize(address + 1, compare::AddressFeatures::default());
+            if let Some(slot) = self.address_features.get_mut(address) {
+                *slot = compare::AddressFeatures::of(text);
+            }
+        }
+        let (phones_start, phones_len) = self.phones.push(&e.phones);
+        let (emails_start, emails_len) = self.emails.push(&e.emails);
+        self.rows.push(Row {
+            ids,
+            birth: e.birth_date.map_or(0, BirthDate::pack),
+            phones_start,
+            emails_start,
+            gender: match e.gender {
+                None => 0,
+                Some(Gender::Male) => 1,
+                Some(Gender::Female) => 2,
+            },
+            phones_len,
+            emails_len,
         });
-        self.birth.push(e.birth_date.map_or(0, BirthDate::pack));
-        self.phones.push(&e.phones);
-        self.emails.push(&e.emails);
         Some(idx)
     }
 
@@ -604,7 +638,27 @@ impl EntityTable {
     }
 
     pub(crate) fn id(&self, c: Col, i: usize) -> u32 {
-        self.rows.get(i).map_or(0, |r| r[c as usize])
+        self.rows.get(i).map_or(0, |r| r.ids[c as usize])
+    }
+
+    /// The compact row of record `i` (all zero out of range).
+    pub(crate) fn row(&self, i: usize) -> Row {
+        self.rows.get(i).copied().unwrap_or_default()
+    }
+
+    /// Phone ids of record `i`, sorted.
+    pub(crate) fn phones_of(&self, i: usize) -> &[u32] {
+        self.rows.get(i).map_or(&[], |r| self.phones.run((r.phones_start, r.phones_len)))
+    }
+
+    /// Email ids of record `i`, sorted.
+    pub(crate) fn emails_of(&self, i: usize) -> &[u32] {
+        self.rows.get(i).map_or(&[], |r| self.emails.run((r.emails_start, r.emails_len)))
+    }
+
+    /// Features of address id `id` (default for the empty address or out of range).
+    pub(crate) fn address_features(&self, id: u32) -> compare::AddressFeatures {
+        self.address_features.get(id as usize).copied().unwrap_or_default()
     }
 
     pub(crate) fn s(&self, c: Col, i: usize) -> &str {
@@ -636,15 +690,11 @@ impl EntityTable {
     }
 
     pub(crate) fn gender(&self, i: usize) -> u8 {
-        self.gender.get(i).copied().unwrap_or(0)
+        self.rows.get(i).map_or(0, |r| r.gender)
     }
 
     pub(crate) fn birth_packed(&self, i: usize) -> u32 {
-        self.birth.get(i).copied().unwrap_or(0)
-    }
-
-    pub(crate) fn birth(&self, i: usize) -> Option<BirthDate> {
-        BirthDate::unpack(self.birth_packed(i))
+        self.rows.get(i).map_or(0, |r| r.birth)
     }
 }
 
@@ -664,7 +714,7 @@ impl TermCounts {
     pub(crate) fn of(t: &EntityTable) -> TermCounts {
         let cols: [Vec<u32>; N_COLS] = std::array::from_fn(|c| {
             let mut v = vec![0u32; t.interners[c].len()];
-            for id in t.rows.iter().map(|r| r[c]) {
+            for id in t.rows.iter().map(|r| r.ids[c]) {
                 if id != 0
                     && let Some(x) = v.get_mut(id as usize)
                 {
@@ -683,13 +733,13 @@ impl TermCounts {
             v
         };
         let mut birth = HashMap::new();
-        for &b in &t.birth {
+        for b in t.rows.iter().map(|r| r.birth) {
             if b != 0 {
                 *birth.entry(b).or_insert(0u32) += 1;
             }
         }
         let mut gender = [0u32; 3];
-        for &g in &t.gender {
+        for g in t.rows.iter().map(|r| r.gender) {
             if let Some(x) = gender.get_mut(g as usize) {
                 *x += 1;
             }

@@ -259,8 +259,11 @@ impl Model {
             }
             (Field::BirthDate, Tf::Model) => model_tf?.date(t.birth_packed(a)),
             (Field::Phone | Field::Email, _) => {
-                let m = if f == Field::Phone { &t.phones } else { &t.emails };
-                let (xa, xb) = (m.of(a), m.of(b));
+                let (m, xa, xb) = if f == Field::Phone {
+                    (&t.phones, t.phones_of(a), t.phones_of(b))
+                } else {
+                    (&t.emails, t.emails_of(a), t.emails_of(b))
+                };
                 xa.iter()
                     .filter(|id| xb.binary_search(id).is_ok())
                     .map(|&id| match tf {
@@ -291,7 +294,7 @@ impl Model {
             .and_then(|p| p.m.get(level::EMAIL_NAME_SPELLED as usize))
             .copied()
             .unwrap_or(0.5);
-        let (xa, xb) = (t.emails.of(a), t.emails.of(b));
+        let (xa, xb) = (t.emails_of(a), t.emails_of(b));
         let shared = xa
             .iter()
             .filter(|id| xb.binary_search(id).is_ok())
@@ -797,8 +800,8 @@ fn presence(t: &EntityTable) -> [u64; N_FIELDS] {
             let here = match f {
                 Field::Gender => t.gender(i) != 0,
                 Field::BirthDate => t.birth_packed(i) != 0,
-                Field::Phone => !t.phones.of(i).is_empty(),
-                Field::Email => !t.emails.of(i).is_empty(),
+                Field::Phone => !t.phones_of(i).is_empty(),
+                Field::Email => !t.emails_of(i).is_empty(),
                 _ => col_of(f).is_some_and(|c| t.id(c, i) != 0),
             };
             p[k] += u64::from(here);
