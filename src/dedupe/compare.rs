@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::{BirthDate, Col, EntityTable, Interner, Row, hash_bytes};
+use super::{BirthDate, Col, EntityTable, MultiCol, Row, hash_bytes};
 
 /// Number of compared fields.
 pub const N_FIELDS: usize = 15;
@@ -239,12 +239,12 @@ pub(crate) fn compare(t: &EntityTable, a: usize, b: usize) -> Comparison {
     l[Field::BirthDate as usize] =
         date_level(BirthDate::unpack(ra.birth), BirthDate::unpack(rb.birth));
     l[Field::Phone as usize] = phone_level(
-        &t.phones.interner,
+        &t.phones,
         t.phones.run((ra.phones_start, ra.phones_len)),
         t.phones.run((rb.phones_start, rb.phones_len)),
     );
     l[Field::Email as usize] = email_level(
-        &t.emails.interner,
+        &t.emails,
         t.emails.run((ra.emails_start, ra.emails_len)),
         t.emails.run((rb.emails_start, rb.emails_len)),
         &[ga, sa, gb, sb],
@@ -450,7 +450,7 @@ pub fn date_level(a: Option<BirthDate>, b: Option<BirthDate>) -> u8 {
 }
 
 /// Phone sets (sorted interned ids): shared / close (one digit off, ≥ 7 digits) / different.
-pub(crate) fn phone_level(strs: &Interner, a: &[u32], b: &[u32]) -> u8 {
+pub(crate) fn phone_level(phones: &MultiCol, a: &[u32], b: &[u32]) -> u8 {
     if a.is_empty() || b.is_empty() {
         return MISSING;
     }
@@ -459,13 +459,65 @@ pub(crate) fn phone_level(strs: &Interner, a: &[u32], b: &[u32]) -> u8 {
     }
     for &x in a {
         for &y in b {
-            let (x, y) = (strs.get(x), strs.get(y));
-            if x.len() >= 7 && y.len() >= 7 && within_one_edit_str(x, y) {
+            let close = match (unpack_phone(phones.feature(x)), unpack_phone(phones.feature(y))) {
+                // `+` and at least six digits: seven characters. The shared `+` does not
+                // change the edit distance.
+                (Some((dx, lx)), Some((dy, ly))) => {
+                    lx >= 6 && ly >= 6 && within_one_edit(&dx[..lx], &dy[..ly])
+                }
+                _ => {
+                    let (x, y) = (phones.interner.get(x), phones.interner.get(y));
+                    x.len() >= 7 && y.len() >= 7 && within_one_edit_str(x, y)
+                }
+            };
+            if close {
                 return 2;
             }
         }
     }
     3
+}
+
+/// Marks a phone feature that holds no digits (the value is not `+` and 1–15 digits).
+const NOT_PACKED: u64 = u64::MAX;
+
+/// The feature of a phone key: `+` and up to 15 digits packed as the digit count (top four
+/// bits) and one digit per four bits, so that comparing two phones reads eight bytes each
+/// instead of their text; [`NOT_PACKED`] for any other value.
+pub(crate) fn phone_feature(s: &str) -> u64 {
+    let Some(digits) = s.strip_prefix('+') else { return NOT_PACKED };
+    if digits.is_empty() || digits.len() > 15 || !digits.bytes().all(|c| c.is_ascii_digit()) {
+        return NOT_PACKED;
+    }
+    let packed =
+        digits.bytes().enumerate().fold(0u64, |acc, (k, c)| acc | (u64::from(c - b'0') << (4 * k)));
+    ((digits.len() as u64) << 60) | packed
+}
+
+/// The digits and digit count of a packed phone feature.
+fn unpack_phone(f: u64) -> Option<([u8; 15], usize)> {
+    if f == NOT_PACKED || f == 0 {
+        return None;
+    }
+    let n = (f >> 60) as usize;
+    let mut d = [0u8; 15];
+    for (k, slot) in d.iter_mut().enumerate() {
+        *slot = ((f >> (4 * k)) & 0xf) as u8;
+    }
+    (n <= 15).then_some((d, n))
+}
+
+/// The feature of an email key: hashes of the domain (high 32 bits) and of the local part
+/// (bits 1–31), and whether the local part is personal (bit 0: five characters or more and
+/// not a role name). Two addresses can only be a typo apart or share a local part when one
+/// of the hashes agrees, so most pairs never read the text.
+pub(crate) fn email_feature(s: &str) -> u64 {
+    let (local, domain) = s.rsplit_once('@').unwrap_or((s, ""));
+    let fold = |h: u64| (h ^ (h >> 32)) & 0xffff_ffff;
+    let personal = local.chars().count() >= 5 && !ROLE_LOCAL_PARTS.contains(&local);
+    (fold(hash_bytes(0x646f_6d61, domain.as_bytes())) << 32)
+        | ((fold(hash_bytes(0x6c6f_6361, local.as_bytes())) << 1) & 0xffff_fffe)
+        | u64::from(personal)
 }
 
 /// Local parts too generic to suggest the same person across domains.
@@ -481,10 +533,11 @@ const ROLE_LOCAL_PARTS: &[&str] = &[
 /// as close only when it is not spelled from those names: `anthony.patel@aol.com` and
 /// `anthony.patel@icloud.com` say no more than the names already do (namesakes pick the same
 /// address at different providers), so such a pair is `missing` rather than close.
-pub(crate) fn email_level(strs: &Interner, a: &[u32], b: &[u32], names: &[&str]) -> u8 {
+pub(crate) fn email_level(emails: &MultiCol, a: &[u32], b: &[u32], names: &[&str]) -> u8 {
     if a.is_empty() || b.is_empty() {
         return MISSING;
     }
+    let strs = &emails.interner;
     if sorted_intersect(a, b) {
         // Any shared address not spelled from the names identifies the person.
         let personal = a.iter().filter(|x| b.binary_search(x).is_ok()).any(|&x| {
@@ -496,6 +549,14 @@ pub(crate) fn email_level(strs: &Interner, a: &[u32], b: &[u32], names: &[&str])
     let mut name_spelled = false;
     for &x in a {
         for &y in b {
+            // Only a personal local part at the same domain or the same local part can make
+            // the pair close: the feature hashes tell when the text is worth reading.
+            let (fx, fy) = (emails.feature(x), emails.feature(y));
+            let same_domain = fx >> 32 == fy >> 32;
+            let same_local = (fx ^ fy) & 0xffff_fffe == 0;
+            if fx & 1 == 0 || !(same_domain || same_local) {
+                continue;
+            }
             let (x, y) = (strs.get(x), strs.get(y));
             let (lx, dx) = x.rsplit_once('@').unwrap_or((x, ""));
             let (ly, dy) = y.rsplit_once('@').unwrap_or((y, ""));
@@ -827,7 +888,14 @@ fn has_separator(s: &str) -> bool {
 /// up to 64 bytes, which is nearly every match key.
 pub fn jaro_winkler(a: &str, b: &str) -> f64 {
     if a.is_ascii() && b.is_ascii() && a.len() <= 64 && b.len() <= 64 {
-        return winkler(a.as_bytes(), b.as_bytes());
+        let (a, b) = (a.as_bytes(), b.as_bytes());
+        let sim = jaro_ascii_bytes(a, b);
+        return if sim > 0.7 {
+            let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count();
+            sim + 0.1 * prefix as f64 * (1.0 - sim)
+        } else {
+            sim
+        };
     }
     // Other scripts (Cyrillic addresses, company names): characters on the stack.
     let (mut ca, mut cb) = (['\0'; 64], ['\0'; 64]);
@@ -854,6 +922,63 @@ fn winkler<T: PartialEq>(a: &[T], b: &[T]) -> f64 {
     } else {
         sim
     }
+}
+
+/// [`jaro_ascii`] of ASCII byte strings of at most 64 bytes, bit-parallel: a mask per byte
+/// value of where it occurs in `b`, so each byte of `a` finds its first free match in its
+/// window with a few word operations instead of a scan. Same matches, same result.
+fn jaro_ascii_bytes(a: &[u8], b: &[u8]) -> f64 {
+    let (la, lb) = (a.len(), b.len());
+    if la == 0 && lb == 0 {
+        return 1.0;
+    }
+    if la == 0 || lb == 0 {
+        return 0.0;
+    }
+    if la > 64 || lb > 64 {
+        return jaro_ascii(a, b);
+    }
+    let mut at = [0u64; 128];
+    for (j, &c) in b.iter().enumerate() {
+        if let Some(m) = at.get_mut(usize::from(c & 127)) {
+            *m |= 1 << j;
+        }
+    }
+    let range = (la.max(lb) / 2).saturating_sub(1);
+    let below = |k: usize| if k >= 64 { u64::MAX } else { (1u64 << k) - 1 };
+    let (mut a_flags, mut b_flags) = (0u64, 0u64);
+    let mut matches = 0usize;
+    for (i, &c) in a.iter().enumerate() {
+        let lo = i.saturating_sub(range);
+        let hi = (i + range + 1).min(lb);
+        if lo >= hi {
+            continue;
+        }
+        let window = below(hi) & !below(lo);
+        let free = at.get(usize::from(c & 127)).copied().unwrap_or(0) & !b_flags & window;
+        if free != 0 {
+            // Lowest free position: the one a left-to-right scan finds first.
+            b_flags |= free & free.wrapping_neg();
+            a_flags |= 1 << i;
+            matches += 1;
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    let mut transpositions = 0usize;
+    let mut rest = b_flags;
+    for (i, ca) in a.iter().enumerate() {
+        if a_flags & (1 << i) != 0 {
+            let j = rest.trailing_zeros() as usize;
+            rest &= rest.wrapping_sub(1);
+            if b.get(j) != Some(ca) {
+                transpositions += 1;
+            }
+        }
+    }
+    let m = matches as f64;
+    (m / la as f64 + m / lb as f64 + (matches - transpositions / 2) as f64 / m) / 3.0
 }
 
 /// Jaro similarity of sequences of at most 64 items (matched flags in `u64` masks).
@@ -1214,6 +1339,18 @@ mod tests {
         }
 
         #[test]
+        fn bit_parallel_jaro_winkler_agrees_with_strsim(
+            a in "[a-f .-]{0,70}",
+            b in "[a-f .-]{0,70}",
+        ) {
+            proptest::prop_assert!((jaro_winkler(&a, &b) - strsim::jaro_winkler(&a, &b)).abs() < 1e-12);
+            proptest::prop_assert!(
+                (jaro_ascii_bytes(a.as_bytes(), b.as_bytes()) - jaro_ascii(a.as_bytes(), b.as_bytes())).abs()
+                    < 1e-15
+            );
+        }
+
+        #[test]
         fn address_level_equals_reference_on_edits(
             base in "(ул|пр|ш)\\.? [а-е]{3,8}(,? д\\.?)? [0-9]{1,3}(,? кв\\.?)? [0-9]{1,3}",
             edit in 0usize..6,
@@ -1247,20 +1384,69 @@ mod tests {
         }
     }
 
+    /// Interns `s` into `m` with its real feature; returns its id.
+    fn put(m: &mut MultiCol, s: &str) -> u32 {
+        put_with(m, s, if s.starts_with('+') { phone_feature } else { email_feature })
+    }
+
+    fn put_with(m: &mut MultiCol, s: &str, f: fn(&str) -> u64) -> u32 {
+        let run = m.push(&[s.to_string()], f);
+        m.run(run).first().copied().unwrap_or(0)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// Features only skip text that could not change the level: the same sets with
+        /// features that send every pair to the text give the same levels.
+        #[test]
+        fn multi_features_keep_levels(
+            xs in proptest::collection::vec("(\\+7916123456[0-9]|\\+7916[0-9]{2}|\\+[0-9]{5,16}|[a-z]{0,3})", 1..4),
+            ys in proptest::collection::vec("(\\+7916123456[0-9]|\\+7916[0-9]{2}|\\+[0-9]{5,16}|[a-z]{0,3})", 1..4),
+            ex in proptest::collection::vec("(info|ivan|ivan\\.petrov|ivan\\.petrvo|kotik7|sasha-p)@(mail\\.ru|gmail\\.com|a\\.ru)", 1..4),
+            ey in proptest::collection::vec("(info|ivan|ivan\\.petrov|ivan\\.petrvo|kotik7|sasha-p)@(mail\\.ru|gmail\\.com|a\\.ru)", 1..4),
+        ) {
+            let (mut real, mut text) = (MultiCol::default(), MultiCol::default());
+            let ids = |m: &mut MultiCol, vs: &[String], f: fn(&str) -> u64| {
+                let mut v: Vec<u32> = vs.iter().map(|s| put_with(m, s, f)).filter(|&i| i != 0).collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            };
+            let (a, b) = (ids(&mut real, &xs, phone_feature), ids(&mut real, &ys, phone_feature));
+            let (a2, b2) = (ids(&mut text, &xs, |_| NOT_PACKED), ids(&mut text, &ys, |_| NOT_PACKED));
+            proptest::prop_assert_eq!(phone_level(&real, &a, &b), phone_level(&text, &a2, &b2));
+            let names = ["ivan", "petrov", "sasha", "orlov"];
+            let (mut real, mut text) = (MultiCol::default(), MultiCol::default());
+            let (a, b) = (ids(&mut real, &ex, email_feature), ids(&mut real, &ey, email_feature));
+            let (a2, b2) = (ids(&mut text, &ex, |_| 1), ids(&mut text, &ey, |_| 1));
+            proptest::prop_assert_eq!(email_level(&real, &a, &b, &names), email_level(&text, &a2, &b2, &names));
+        }
+    }
+
+    #[test]
+    fn phone_features_pack_digits() {
+        let (d, n) = unpack_phone(phone_feature("+79161234567")).unwrap_or(([0; 15], 0));
+        assert_eq!(&d[..n], &[7, 9, 1, 6, 1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(phone_feature("79161234567"), NOT_PACKED);
+        assert_eq!(phone_feature("+7916-123"), NOT_PACKED);
+        assert_eq!(phone_feature("+1234567890123456"), NOT_PACKED);
+        assert_eq!(unpack_phone(phone_feature("+123456789012345")).map(|p| p.1), Some(15));
+    }
+
     #[test]
     fn multi_levels() {
-        let mut strs = Interner::default();
-        let p1 = strs.intern("+79161234567");
-        let p2 = strs.intern("+79161234568");
-        let p3 = strs.intern("+74951112233");
+        let mut strs = MultiCol::default();
+        let p1 = put(&mut strs, "+79161234567");
+        let p2 = put(&mut strs, "+79161234568");
+        let p3 = put(&mut strs, "+74951112233");
         assert_eq!(phone_level(&strs, &[p1], &[]), MISSING);
         assert_eq!(phone_level(&strs, &[p1, p3], &[p3]), EXACT);
         assert_eq!(phone_level(&strs, &[p1], &[p2]), 2);
         assert_eq!(phone_level(&strs, &[p1], &[p3]), 3);
-        let e1 = strs.intern("ivan.petrov@mail.ru");
-        let e2 = strs.intern("ivan.petrov@gmail.com");
-        let e3 = strs.intern("info@a.ru");
-        let e4 = strs.intern("info@b.ru");
+        let e1 = put(&mut strs, "ivan.petrov@mail.ru");
+        let e2 = put(&mut strs, "ivan.petrov@gmail.com");
+        let e3 = put(&mut strs, "info@a.ru");
+        let e4 = put(&mut strs, "info@b.ru");
         let names = ["sergei", "orlov"];
         assert_eq!(email_level(&strs, &[e1], &[e1], &names), EXACT);
         assert_eq!(email_level(&strs, &[e1], &[e2], &names), level::EMAIL_CLOSE);
@@ -1270,16 +1456,18 @@ mod tests {
         let names_ip = [key("Ivan"), key("Petrov")];
         let names_ip: Vec<&str> = names_ip.iter().map(String::as_str).collect();
         assert_eq!(email_level(&strs, &[e1], &[e1], &names_ip), level::EMAIL_NAME_SPELLED);
-        let (q1, q2) = (strs.intern("kotik77@mail.ru"), strs.intern("ivan.petrov@mail.ru"));
+        let (q1, q2) = (put(&mut strs, "kotik77@mail.ru"), put(&mut strs, "ivan.petrov@mail.ru"));
         assert_eq!(email_level(&strs, &[q1, q2], &[q1], &names_ip), EXACT);
         // The same address spelled from the shared name says nothing beyond the name.
         assert_eq!(email_level(&strs, &[e1], &[e2], &["ivan", "petrov"]), MISSING);
-        let e5 = strs.intern("ivan.petrvo@mail.ru");
+        let e5 = put(&mut strs, "ivan.petrvo@mail.ru");
         assert_eq!(email_level(&strs, &[e1], &[e5], &["ivan", "petrov"]), level::EMAIL_CLOSE);
-        let (w1, w2) = (strs.intern("s.wilson@hotmail.com"), strs.intern("s.wilson@acme.com"));
+        let (w1, w2) =
+            (put(&mut strs, "s.wilson@hotmail.com"), put(&mut strs, "s.wilson@acme.com"));
         let key = crate::normalize::name::name_key;
         assert_eq!(email_level(&strs, &[w1], &[w2], &[&key("Samuel"), &key("Wilson")]), MISSING);
-        let (g1, g2) = (strs.intern("sarah-gray@gmail.com"), strs.intern("sarahgray@gmail.com"));
+        let (g1, g2) =
+            (put(&mut strs, "sarah-gray@gmail.com"), put(&mut strs, "sarahgray@gmail.com"));
         assert_eq!(email_level(&strs, &[g1], &[g2], &[&key("Sarah"), &key("Gray")]), MISSING);
     }
 

@@ -484,18 +484,26 @@ impl Interner {
 pub(crate) struct MultiCol {
     ids: Vec<u32>,
     pub(crate) interner: Interner,
+    /// A precomputed `u64` per distinct value (index = id), see [`compare::phone_feature`]
+    /// and [`compare::email_feature`]: comparisons read it instead of the text.
+    features: Vec<u64>,
 }
 
 impl MultiCol {
     /// Appends one record's values; returns the start and length of its run of ids (`(0, 0)`
-    /// for none, or when the id store would pass `u32::MAX` entries).
-    fn push(&mut self, values: &[String]) -> (u32, u8) {
+    /// for none, or when the id store would pass `u32::MAX` entries). `feature` computes the
+    /// feature of a value seen for the first time.
+    fn push(&mut self, values: &[String], feature: fn(&str) -> u64) -> (u32, u8) {
         let start = self.ids.len();
         let Ok(start32) = u32::try_from(start) else { return (0, 0) };
         for v in values.iter().take(MAX_MULTI) {
             let id = self.interner.intern(v.trim());
             if id != 0 {
                 self.ids.push(id);
+                if id as usize >= self.features.len() {
+                    self.features.resize(id as usize, 0);
+                    self.features.push(feature(self.interner.get(id)));
+                }
             }
         }
         if let Some(slice) = self.ids.get_mut(start..) {
@@ -517,6 +525,11 @@ impl MultiCol {
             return (0, 0);
         }
         (start32, n)
+    }
+
+    /// The feature of value `id` (0 out of range).
+    pub(crate) fn feature(&self, id: u32) -> u64 {
+        self.features.get(id as usize).copied().unwrap_or(0)
     }
 
     /// The run of ids `start .. start + n`.
@@ -604,8 +617,8 @@ impl EntityTable {
                 *slot = compare::AddressFeatures::of(text);
             }
         }
-        let (phones_start, phones_len) = self.phones.push(&e.phones);
-        let (emails_start, emails_len) = self.emails.push(&e.emails);
+        let (phones_start, phones_len) = self.phones.push(&e.phones, compare::phone_feature);
+        let (emails_start, emails_len) = self.emails.push(&e.emails, compare::email_feature);
         self.rows.push(Row {
             ids,
             birth: e.birth_date.map_or(0, BirthDate::pack),
