@@ -589,9 +589,19 @@ fn spelled_from_names(local: &str, names: &[&str]) -> bool {
         crate::normalize::name::name_key(local).chars().filter(|c| c.is_alphabetic()).collect();
     names.iter().any(|n| {
         let n = n.trim();
-        let stem: String = n.chars().filter(|c| c.is_alphabetic()).take(4).collect();
-        (n.chars().count() >= 3 && letters.contains(n))
-            || (stem.chars().count() == 4 && letters.contains(&stem))
+        if n.chars().count() >= 3 && letters.contains(n) {
+            return true;
+        }
+        // The first four letters, on the stack (at most 16 bytes).
+        let mut stem = [0u8; 16];
+        let (mut len, mut count) = (0, 0);
+        for c in n.chars().filter(|c| c.is_alphabetic()).take(4) {
+            let Some(slot) = stem.get_mut(len..len + c.len_utf8()) else { return false };
+            c.encode_utf8(slot);
+            len += c.len_utf8();
+            count += 1;
+        }
+        count == 4 && std::str::from_utf8(&stem[..len]).is_ok_and(|stem| letters.contains(stem))
     })
 }
 

@@ -848,11 +848,25 @@ pub fn dedupe_table(table: &EntityTable, settings: &DedupeSettings) -> DedupeRes
 
     // 3. Model: u from counts + random sample, m by EM over the candidates, ignoring in each
     //    pair the fields that blocking made it agree on.
-    let training: Vec<u64> = levels
-        .par_iter()
-        .zip(blocked.sources.par_iter())
-        .map(|(&lv, &src)| lv & block::training_mask(src))
-        .collect();
+    //    EM sees each distinct masked pattern once, with its count (no copy per pair).
+    let training: Vec<(u64, u64)> = {
+        let counted = levels
+            .par_iter()
+            .zip(blocked.sources.par_iter())
+            .fold(HashMap::new, |mut m: HashMap<u64, u64>, (&lv, &src)| {
+                *m.entry(lv & block::training_mask(src)).or_insert(0) += 1;
+                m
+            })
+            .reduce(HashMap::new, |mut a, b| {
+                for (k, v) in b {
+                    *a.entry(k).or_insert(0) += v;
+                }
+                a
+            });
+        let mut v: Vec<(u64, u64)> = counted.into_iter().collect();
+        v.sort_unstable();
+        v
+    };
     let certain = score::certain_matches(&levels);
     let (model, sample) = score::estimate(table, &counts, &training, &levels, certain, settings);
     drop(training);

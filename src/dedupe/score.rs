@@ -605,7 +605,7 @@ fn anchor_m(candidate_levels: &[u64]) -> Vec<Option<Vec<f64>>> {
 pub(crate) fn estimate(
     t: &EntityTable,
     counts: &TermCounts,
-    candidate_levels: &[u64],
+    candidate_patterns: &[(u64, u64)],
     unmasked_levels: &[u64],
     certain_matches: f64,
     s: &DedupeSettings,
@@ -679,16 +679,8 @@ pub(crate) fn estimate(
     }
 
     // EM over distinct level patterns.
-    let mut patterns = candidate_levels.to_vec();
-    patterns.par_sort_unstable();
-    let mut grouped: Vec<(Levels, f64)> = Vec::new();
-    let mut start = 0;
-    while start < patterns.len() {
-        let p = patterns[start];
-        let end = start + patterns[start..].iter().take_while(|&&q| q == p).count();
-        grouped.push((compare::unpack(p), (end - start) as f64));
-        start = end;
-    }
+    let grouped: Vec<(Levels, f64)> =
+        candidate_patterns.iter().map(|&(p, count)| (compare::unpack(p), count as f64)).collect();
     let total: f64 = grouped.iter().map(|g| g.1).sum();
     let mut lambda = 0.1f64;
     let mut iterations = 0;
