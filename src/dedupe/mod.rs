@@ -420,12 +420,33 @@ const MAX_MULTI: usize = 32;
 pub(crate) struct Interner {
     arena: String,
     spans: Vec<(u32, u32)>,
-    by_hash: HashMap<u64, u32>,
+    /// Keys are already [`hash_bytes`] hashes: hashing them again (SipHash) would only cost
+    /// time on the serial interning path.
+    by_hash: HashMap<u64, u32, std::hash::BuildHasherDefault<PrehashedKey>>,
+}
+
+/// Hasher for keys that are already well-mixed 64-bit hashes: passes them through.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct PrehashedKey(u64);
+
+impl std::hash::Hasher for PrehashedKey {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Not used by `u64` keys; kept correct for any other key.
+        self.0 = hash_bytes(self.0, bytes);
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        self.0 = x;
+    }
 }
 
 impl Default for Interner {
     fn default() -> Self {
-        Interner { arena: String::new(), spans: vec![(0, 0)], by_hash: HashMap::new() }
+        Interner { arena: String::new(), spans: vec![(0, 0)], by_hash: HashMap::default() }
     }
 }
 
