@@ -585,8 +585,9 @@ pub struct EntityTable {
     // Row-major: one record's ids share a cache line (comparisons jump between records).
     rows: Vec<Row>,
     interners: [Interner; N_COLS],
-    /// Precomputed features of each distinct address (index = address id).
-    pub(crate) address_features: Vec<compare::AddressFeatures>,
+    /// Features of each distinct address (index = address id), computed in parallel on first
+    /// use ([`EntityTable::address_feature_table`]), not on the serial push path.
+    address_features: std::sync::OnceLock<Vec<compare::AddressFeatures>>,
     pub(crate) phones: MultiCol,
     pub(crate) emails: MultiCol,
 }
@@ -629,15 +630,8 @@ impl EntityTable {
         for ((slot, interner), v) in ids.iter_mut().zip(self.interners.iter_mut()).zip(values) {
             *slot = interner.intern(v.trim());
         }
-        // A new address gets its features (ids are dense: a new one is the next index).
-        let address = ids[Col::Address as usize] as usize;
-        if address >= self.address_features.len() {
-            let text = self.interners[Col::Address as usize].get(address as u32);
-            self.address_features.resize(address + 1, compare::AddressFeatures::default());
-            if let Some(slot) = self.address_features.get_mut(address) {
-                *slot = compare::AddressFeatures::of(text);
-            }
-        }
+        // Features computed before this push no longer cover every address.
+        self.address_features.take();
         let (phones_start, phones_len) = self.phones.push(&e.phones, compare::phone_feature);
         let (emails_start, emails_len) = self.emails.push(&e.emails, compare::email_feature);
         self.rows.push(Row {
@@ -692,7 +686,18 @@ impl EntityTable {
 
     /// Features of address id `id` (default for the empty address or out of range).
     pub(crate) fn address_features(&self, id: u32) -> compare::AddressFeatures {
-        self.address_features.get(id as usize).copied().unwrap_or_default()
+        self.address_feature_table().get(id as usize).copied().unwrap_or_default()
+    }
+
+    /// Features of every distinct address, computed (in parallel) on the first call.
+    pub(crate) fn address_feature_table(&self) -> &[compare::AddressFeatures] {
+        self.address_features.get_or_init(|| {
+            let strs = &self.interners[Col::Address as usize];
+            (0..strs.len())
+                .into_par_iter()
+                .map(|id| compare::AddressFeatures::of(strs.get(id as u32)))
+                .collect()
+        })
     }
 
     pub(crate) fn s(&self, c: Col, i: usize) -> &str {
@@ -852,10 +857,16 @@ pub fn dedupe(entities: &[Entity], settings: &DedupeSettings) -> DedupeResult {
 /// does not depend on the number of threads.
 pub fn dedupe_table(table: &EntityTable, settings: &DedupeSettings) -> DedupeResult {
     let n = table.len();
-    let counts = TermCounts::of(table);
+    // Term counts and the address features are built beside blocking.
+    let (blocked, counts) = rayon::join(
+        || block::candidate_pairs(table, settings),
+        || {
+            table.address_feature_table();
+            TermCounts::of(table)
+        },
+    );
 
-    // 1. Blocking.
-    let blocked = block::candidate_pairs(table, settings);
+    // 1. Blocking (above).
     let pairs = &blocked.pairs;
 
     // 2. Comparison levels of every candidate pair.
