@@ -101,12 +101,12 @@ impl Pass {
         };
         match self {
             Pass::Phone => {
-                for &id in t.phones.of(i) {
+                for &id in t.phones_of(i) {
                     f(t.phones.interner.get(id));
                 }
             }
             Pass::Email => {
-                for &id in t.emails.of(i) {
+                for &id in t.emails_of(i) {
                     f(t.emails.interner.get(id));
                 }
             }

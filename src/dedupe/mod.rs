@@ -420,12 +420,33 @@ const MAX_MULTI: usize = 32;
 pub(crate) struct Interner {
     arena: String,
     spans: Vec<(u32, u32)>,
-    by_hash: HashMap<u64, u32>,
+    /// Keys are already [`hash_bytes`] hashes: hashing them again (SipHash) would only cost
+    /// time on the serial interning path.
+    by_hash: HashMap<u64, u32, std::hash::BuildHasherDefault<PrehashedKey>>,
+}
+
+/// Hasher for keys that are already well-mixed 64-bit hashes: passes them through.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct PrehashedKey(u64);
+
+impl std::hash::Hasher for PrehashedKey {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Not used by `u64` keys; kept correct for any other key.
+        self.0 = hash_bytes(self.0, bytes);
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        self.0 = x;
+    }
 }
 
 impl Default for Interner {
     fn default() -> Self {
-        Interner { arena: String::new(), spans: vec![(0, 0)], by_hash: HashMap::new() }
+        Interner { arena: String::new(), spans: vec![(0, 0)], by_hash: HashMap::default() }
     }
 }
 
@@ -478,24 +499,32 @@ impl Interner {
     }
 }
 
-/// A multi-valued column (phones, emails): per-record ranges of sorted distinct ids.
+/// A multi-valued column (phones, emails): per-record runs of sorted distinct ids. Where a
+/// record's run starts and how long it is live in its [`Row`], next to its other ids.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct MultiCol {
-    offsets: Vec<u32>,
     ids: Vec<u32>,
     pub(crate) interner: Interner,
+    /// A precomputed `u64` per distinct value (index = id), see [`compare::phone_feature`]
+    /// and [`compare::email_feature`]: comparisons read it instead of the text.
+    features: Vec<u64>,
 }
 
 impl MultiCol {
-    fn push(&mut self, values: &[String]) {
-        if self.offsets.is_empty() {
-            self.offsets.push(0);
-        }
+    /// Appends one record's values; returns the start and length of its run of ids (`(0, 0)`
+    /// for none, or when the id store would pass `u32::MAX` entries). `feature` computes the
+    /// feature of a value seen for the first time.
+    fn push(&mut self, values: &[String], feature: fn(&str) -> u64) -> (u32, u8) {
         let start = self.ids.len();
+        let Ok(start32) = u32::try_from(start) else { return (0, 0) };
         for v in values.iter().take(MAX_MULTI) {
             let id = self.interner.intern(v.trim());
             if id != 0 {
                 self.ids.push(id);
+                if id as usize >= self.features.len() {
+                    self.features.resize(id as usize, 0);
+                    self.features.push(feature(self.interner.get(id)));
+                }
             }
         }
         if let Some(slice) = self.ids.get_mut(start..) {
@@ -511,15 +540,39 @@ impl MultiCol {
             }
         }
         self.ids.truncate(seen);
-        self.offsets.push(u32::try_from(self.ids.len()).unwrap_or(u32::MAX));
+        let n = u8::try_from(seen - start).unwrap_or(u8::MAX);
+        if u32::try_from(self.ids.len()).is_err() {
+            self.ids.truncate(start);
+            return (0, 0);
+        }
+        (start32, n)
     }
 
-    pub(crate) fn of(&self, i: usize) -> &[u32] {
-        let (Some(&s), Some(&e)) = (self.offsets.get(i), self.offsets.get(i + 1)) else {
-            return &[];
-        };
-        self.ids.get(s as usize..e as usize).unwrap_or(&[])
+    /// The feature of value `id` (0 out of range).
+    pub(crate) fn feature(&self, id: u32) -> u64 {
+        self.features.get(id as usize).copied().unwrap_or(0)
     }
+
+    /// The run of ids `start .. start + n`.
+    pub(crate) fn run(&self, (start, n): (u32, u8)) -> &[u32] {
+        let s = start as usize;
+        self.ids.get(s..s + usize::from(n)).unwrap_or(&[])
+    }
+}
+
+/// The compact part of one record that a comparison reads: its interned ids, birth date,
+/// gender and where its phones and emails lie. One cache line, so that comparing a pair
+/// touches one line per record before any text (candidate pairs jump between records).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(C, align(64))]
+pub(crate) struct Row {
+    ids: [u32; N_COLS],
+    birth: u32,
+    phones_start: u32,
+    emails_start: u32,
+    gender: u8,
+    phones_len: u8,
+    emails_len: u8,
 }
 
 /// Entities in compact columnar form (interned strings, `u32` ids): what the engine works on.
@@ -530,10 +583,11 @@ impl MultiCol {
 pub struct EntityTable {
     source: Vec<u32>,
     // Row-major: one record's ids share a cache line (comparisons jump between records).
-    rows: Vec<[u32; N_COLS]>,
+    rows: Vec<Row>,
     interners: [Interner; N_COLS],
-    gender: Vec<u8>,
-    birth: Vec<u32>,
+    /// Features of each distinct address (index = address id), computed in parallel on first
+    /// use ([`EntityTable::address_feature_table`]), not on the serial push path.
+    address_features: std::sync::OnceLock<Vec<compare::AddressFeatures>>,
     pub(crate) phones: MultiCol,
     pub(crate) emails: MultiCol,
 }
@@ -572,19 +626,27 @@ impl EntityTable {
             &e.inn,
             &e.company,
         ];
-        let mut row = [0u32; N_COLS];
-        for ((slot, interner), v) in row.iter_mut().zip(self.interners.iter_mut()).zip(values) {
+        let mut ids = [0u32; N_COLS];
+        for ((slot, interner), v) in ids.iter_mut().zip(self.interners.iter_mut()).zip(values) {
             *slot = interner.intern(v.trim());
         }
-        self.rows.push(row);
-        self.gender.push(match e.gender {
-            None => 0,
-            Some(Gender::Male) => 1,
-            Some(Gender::Female) => 2,
+        // Features computed before this push no longer cover every address.
+        self.address_features.take();
+        let (phones_start, phones_len) = self.phones.push(&e.phones, compare::phone_feature);
+        let (emails_start, emails_len) = self.emails.push(&e.emails, compare::email_feature);
+        self.rows.push(Row {
+            ids,
+            birth: e.birth_date.map_or(0, BirthDate::pack),
+            phones_start,
+            emails_start,
+            gender: match e.gender {
+                None => 0,
+                Some(Gender::Male) => 1,
+                Some(Gender::Female) => 2,
+            },
+            phones_len,
+            emails_len,
         });
-        self.birth.push(e.birth_date.map_or(0, BirthDate::pack));
-        self.phones.push(&e.phones);
-        self.emails.push(&e.emails);
         Some(idx)
     }
 
@@ -604,7 +666,38 @@ impl EntityTable {
     }
 
     pub(crate) fn id(&self, c: Col, i: usize) -> u32 {
-        self.rows.get(i).map_or(0, |r| r[c as usize])
+        self.rows.get(i).map_or(0, |r| r.ids[c as usize])
+    }
+
+    /// The compact row of record `i` (all zero out of range).
+    pub(crate) fn row(&self, i: usize) -> Row {
+        self.rows.get(i).copied().unwrap_or_default()
+    }
+
+    /// Phone ids of record `i`, sorted.
+    pub(crate) fn phones_of(&self, i: usize) -> &[u32] {
+        self.rows.get(i).map_or(&[], |r| self.phones.run((r.phones_start, r.phones_len)))
+    }
+
+    /// Email ids of record `i`, sorted.
+    pub(crate) fn emails_of(&self, i: usize) -> &[u32] {
+        self.rows.get(i).map_or(&[], |r| self.emails.run((r.emails_start, r.emails_len)))
+    }
+
+    /// Features of address id `id` (default for the empty address or out of range).
+    pub(crate) fn address_features(&self, id: u32) -> compare::AddressFeatures {
+        self.address_feature_table().get(id as usize).copied().unwrap_or_default()
+    }
+
+    /// Features of every distinct address, computed (in parallel) on the first call.
+    pub(crate) fn address_feature_table(&self) -> &[compare::AddressFeatures] {
+        self.address_features.get_or_init(|| {
+            let strs = &self.interners[Col::Address as usize];
+            (0..strs.len())
+                .into_par_iter()
+                .map(|id| compare::AddressFeatures::of(strs.get(id as u32)))
+                .collect()
+        })
     }
 
     pub(crate) fn s(&self, c: Col, i: usize) -> &str {
@@ -636,15 +729,11 @@ impl EntityTable {
     }
 
     pub(crate) fn gender(&self, i: usize) -> u8 {
-        self.gender.get(i).copied().unwrap_or(0)
+        self.rows.get(i).map_or(0, |r| r.gender)
     }
 
     pub(crate) fn birth_packed(&self, i: usize) -> u32 {
-        self.birth.get(i).copied().unwrap_or(0)
-    }
-
-    pub(crate) fn birth(&self, i: usize) -> Option<BirthDate> {
-        BirthDate::unpack(self.birth_packed(i))
+        self.rows.get(i).map_or(0, |r| r.birth)
     }
 }
 
@@ -664,7 +753,7 @@ impl TermCounts {
     pub(crate) fn of(t: &EntityTable) -> TermCounts {
         let cols: [Vec<u32>; N_COLS] = std::array::from_fn(|c| {
             let mut v = vec![0u32; t.interners[c].len()];
-            for id in t.rows.iter().map(|r| r[c]) {
+            for id in t.rows.iter().map(|r| r.ids[c]) {
                 if id != 0
                     && let Some(x) = v.get_mut(id as usize)
                 {
@@ -683,13 +772,13 @@ impl TermCounts {
             v
         };
         let mut birth = HashMap::new();
-        for &b in &t.birth {
+        for b in t.rows.iter().map(|r| r.birth) {
             if b != 0 {
                 *birth.entry(b).or_insert(0u32) += 1;
             }
         }
         let mut gender = [0u32; 3];
-        for &g in &t.gender {
+        for g in t.rows.iter().map(|r| r.gender) {
             if let Some(x) = gender.get_mut(g as usize) {
                 *x += 1;
             }
@@ -768,10 +857,16 @@ pub fn dedupe(entities: &[Entity], settings: &DedupeSettings) -> DedupeResult {
 /// does not depend on the number of threads.
 pub fn dedupe_table(table: &EntityTable, settings: &DedupeSettings) -> DedupeResult {
     let n = table.len();
-    let counts = TermCounts::of(table);
+    // Term counts and the address features are built beside blocking.
+    let (blocked, counts) = rayon::join(
+        || block::candidate_pairs(table, settings),
+        || {
+            table.address_feature_table();
+            TermCounts::of(table)
+        },
+    );
 
-    // 1. Blocking.
-    let blocked = block::candidate_pairs(table, settings);
+    // 1. Blocking (above).
     let pairs = &blocked.pairs;
 
     // 2. Comparison levels of every candidate pair.
@@ -785,11 +880,25 @@ pub fn dedupe_table(table: &EntityTable, settings: &DedupeSettings) -> DedupeRes
 
     // 3. Model: u from counts + random sample, m by EM over the candidates, ignoring in each
     //    pair the fields that blocking made it agree on.
-    let training: Vec<u64> = levels
-        .par_iter()
-        .zip(blocked.sources.par_iter())
-        .map(|(&lv, &src)| lv & block::training_mask(src))
-        .collect();
+    //    EM sees each distinct masked pattern once, with its count (no copy per pair).
+    let training: Vec<(u64, u64)> = {
+        let counted = levels
+            .par_iter()
+            .zip(blocked.sources.par_iter())
+            .fold(HashMap::new, |mut m: HashMap<u64, u64>, (&lv, &src)| {
+                *m.entry(lv & block::training_mask(src)).or_insert(0) += 1;
+                m
+            })
+            .reduce(HashMap::new, |mut a, b| {
+                for (k, v) in b {
+                    *a.entry(k).or_insert(0) += v;
+                }
+                a
+            });
+        let mut v: Vec<(u64, u64)> = counted.into_iter().collect();
+        v.sort_unstable();
+        v
+    };
     let certain = score::certain_matches(&levels);
     let (model, sample) = score::estimate(table, &counts, &training, &levels, certain, settings);
     drop(training);

@@ -259,8 +259,11 @@ impl Model {
             }
             (Field::BirthDate, Tf::Model) => model_tf?.date(t.birth_packed(a)),
             (Field::Phone | Field::Email, _) => {
-                let m = if f == Field::Phone { &t.phones } else { &t.emails };
-                let (xa, xb) = (m.of(a), m.of(b));
+                let (m, xa, xb) = if f == Field::Phone {
+                    (&t.phones, t.phones_of(a), t.phones_of(b))
+                } else {
+                    (&t.emails, t.emails_of(a), t.emails_of(b))
+                };
                 xa.iter()
                     .filter(|id| xb.binary_search(id).is_ok())
                     .map(|&id| match tf {
@@ -291,7 +294,7 @@ impl Model {
             .and_then(|p| p.m.get(level::EMAIL_NAME_SPELLED as usize))
             .copied()
             .unwrap_or(0.5);
-        let (xa, xb) = (t.emails.of(a), t.emails.of(b));
+        let (xa, xb) = (t.emails_of(a), t.emails_of(b));
         let shared = xa
             .iter()
             .filter(|id| xb.binary_search(id).is_ok())
@@ -602,7 +605,7 @@ fn anchor_m(candidate_levels: &[u64]) -> Vec<Option<Vec<f64>>> {
 pub(crate) fn estimate(
     t: &EntityTable,
     counts: &TermCounts,
-    candidate_levels: &[u64],
+    candidate_patterns: &[(u64, u64)],
     unmasked_levels: &[u64],
     certain_matches: f64,
     s: &DedupeSettings,
@@ -676,16 +679,8 @@ pub(crate) fn estimate(
     }
 
     // EM over distinct level patterns.
-    let mut patterns = candidate_levels.to_vec();
-    patterns.par_sort_unstable();
-    let mut grouped: Vec<(Levels, f64)> = Vec::new();
-    let mut start = 0;
-    while start < patterns.len() {
-        let p = patterns[start];
-        let end = start + patterns[start..].iter().take_while(|&&q| q == p).count();
-        grouped.push((compare::unpack(p), (end - start) as f64));
-        start = end;
-    }
+    let grouped: Vec<(Levels, f64)> =
+        candidate_patterns.iter().map(|&(p, count)| (compare::unpack(p), count as f64)).collect();
     let total: f64 = grouped.iter().map(|g| g.1).sum();
     let mut lambda = 0.1f64;
     let mut iterations = 0;
@@ -797,8 +792,8 @@ fn presence(t: &EntityTable) -> [u64; N_FIELDS] {
             let here = match f {
                 Field::Gender => t.gender(i) != 0,
                 Field::BirthDate => t.birth_packed(i) != 0,
-                Field::Phone => !t.phones.of(i).is_empty(),
-                Field::Email => !t.emails.of(i).is_empty(),
+                Field::Phone => !t.phones_of(i).is_empty(),
+                Field::Email => !t.emails_of(i).is_empty(),
                 _ => col_of(f).is_some_and(|c| t.id(c, i) != 0),
             };
             p[k] += u64::from(here);
