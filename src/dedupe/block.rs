@@ -391,25 +391,51 @@ pub(crate) fn candidate_pairs(t: &EntityTable, settings: &DedupeSettings) -> Blo
             }
         })
         .collect();
-    let total: usize = per_pass.iter().map(|p| p.0.len()).sum();
-    let mut tagged: Vec<(u64, u16)> = Vec::with_capacity(total);
+    // Each pass's pairs (its name-window pairs apart, they carry one more bit), sorted and
+    // deduplicated, then merged: no `(pair, bits)` copy of every candidate is ever held.
+    let mut lists: Vec<(Vec<u64>, u16)> = Vec::with_capacity(2 * per_pass.len());
     let mut passes = Vec::with_capacity(per_pass.len());
     let mut capped = Vec::new();
-    for (k, (p, s, c)) in per_pass.into_iter().enumerate() {
+    for (k, (mut p, s, c)) in per_pass.into_iter().enumerate() {
         let bit = 1u16 << k;
-        let window_from = (s.pairs as usize).saturating_sub(s_window_pairs(&s));
-        tagged.extend(
-            p.iter()
-                .enumerate()
-                .map(|(i, &q)| (q, if i >= window_from { bit | NAME_WINDOW_BIT } else { bit })),
-        );
+        let window_from = (s.pairs as usize).saturating_sub(s_window_pairs(&s)).min(p.len());
+        let window = p.split_off(window_from);
+        lists.push((p, bit));
+        lists.push((window, bit | NAME_WINDOW_BIT));
         passes.push(s);
         capped.extend(c);
     }
-    tagged.par_sort_unstable();
-    let mut pairs: Vec<u64> = Vec::with_capacity(tagged.len());
-    let mut sources: Vec<u16> = Vec::with_capacity(tagged.len());
-    for (q, bits) in tagged {
+    lists.par_iter_mut().for_each(|(list, _)| {
+        list.par_sort_unstable();
+        list.dedup();
+        list.shrink_to_fit();
+    });
+    let (pairs, sources) = merge_sorted(&lists);
+    drop(lists);
+    capped.sort_by(|x, y| {
+        y.size.cmp(&x.size).then(x.pass.cmp(&y.pass)).then(x.key_preview.cmp(&y.key_preview))
+    });
+    let capped_total = capped.len() as u64;
+    capped.truncate(100);
+    Blocked { pairs, sources, passes, capped, capped_total }
+}
+
+/// The union of sorted, deduplicated `lists` in ascending order, each pair with the bits of
+/// every list that holds it.
+fn merge_sorted(lists: &[(Vec<u64>, u16)]) -> (Vec<u64>, Vec<u16>) {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let total: usize = lists.iter().map(|(l, _)| l.len()).sum();
+    let mut pairs: Vec<u64> = Vec::with_capacity(total);
+    let mut sources: Vec<u16> = Vec::with_capacity(total);
+    let mut next = vec![0usize; lists.len()];
+    let mut heap: BinaryHeap<Reverse<(u64, usize)>> = lists
+        .iter()
+        .enumerate()
+        .filter_map(|(k, (l, _))| l.first().map(|&q| Reverse((q, k))))
+        .collect();
+    while let Some(Reverse((q, k))) = heap.pop() {
+        let bits = lists.get(k).map_or(0, |(_, b)| *b);
         match (pairs.last(), sources.last_mut()) {
             (Some(&last), Some(b)) if last == q => *b |= bits,
             _ => {
@@ -417,13 +443,16 @@ pub(crate) fn candidate_pairs(t: &EntityTable, settings: &DedupeSettings) -> Blo
                 sources.push(bits);
             }
         }
+        if let (Some(i), Some((l, _))) = (next.get_mut(k), lists.get(k)) {
+            *i += 1;
+            if let Some(&q) = l.get(*i) {
+                heap.push(Reverse((q, k)));
+            }
+        }
     }
-    capped.sort_by(|x, y| {
-        y.size.cmp(&x.size).then(x.pass.cmp(&y.pass)).then(x.key_preview.cmp(&y.key_preview))
-    });
-    let capped_total = capped.len() as u64;
-    capped.truncate(100);
-    Blocked { pairs, sources, passes, capped, capped_total }
+    pairs.shrink_to_fit();
+    sources.shrink_to_fit();
+    (pairs, sources)
 }
 
 /// Keys of every record for one pass, as sorted `(key hash, record)` entries.
@@ -592,6 +621,23 @@ fn sorted_pass(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn merged_lists_are_the_sorted_union_with_every_bit() {
+        let lists = vec![
+            (vec![1, 4, 9], 0b001u16),
+            (vec![], 0b010),
+            (vec![2, 4, 10], 0b100),
+            (vec![4, 9], NAME_WINDOW_BIT),
+        ];
+        let (pairs, sources) = merge_sorted(&lists);
+        assert_eq!(pairs, vec![1, 2, 4, 9, 10]);
+        assert_eq!(
+            sources,
+            vec![0b001, 0b100, 0b101 | NAME_WINDOW_BIT, 0b001 | NAME_WINDOW_BIT, 0b100]
+        );
+        assert_eq!(merge_sorted(&[]), (vec![], vec![]));
+    }
     use crate::dedupe::Entity;
 
     #[test]
