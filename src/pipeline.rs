@@ -10,7 +10,9 @@ use crate::error::{Error, Result};
 use crate::finding::{Finding, FindingKey, mask_value};
 use crate::input::{self, QuarantinedRow, ReadOptions, UnifiedInput};
 use crate::normalize::{CellIssue, email, phone};
-use crate::normalize::{NormalizeContext, NormalizeSettings, NormalizedRow, normalize_row};
+use crate::normalize::{
+    NormalizeContext, NormalizeSettings, NormalizedRow, normalize_row_with_name,
+};
 use crate::output::{self, OutputSet};
 use crate::progress::Progress;
 use crate::report::model::{
@@ -177,26 +179,38 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
         }
         chunks.push(chunk);
     }
-    let mut normalized: Vec<NormalizedRow> = chunks
+    // Deduplication builds its name keys from the full names as parsed here (kept until then).
+    let keep_names = config.dedupe;
+    let (mut normalized, mut names) = chunks
         .into_par_iter()
         .map(|chunk| {
-            let out: Vec<NormalizedRow> = chunk
-                .iter()
-                .map(|record| {
-                    let mut n = normalize_row(record, &ctx);
-                    user_rules.check_row(&n.record, &mut n.issues);
-                    n
-                })
-                .collect();
+            let mut rows: Vec<NormalizedRow> = Vec::with_capacity(chunk.len());
+            let mut names = dedupe::entity::ParsedNames::with_capacity(if keep_names {
+                chunk.len()
+            } else {
+                0
+            });
+            for record in &chunk {
+                let (mut n, name) = normalize_row_with_name(record, &ctx);
+                user_rules.check_row(&n.record, &mut n.issues);
+                rows.push(n);
+                if keep_names {
+                    names.push(name);
+                }
+            }
             progress.advance(chunk.len() as u64);
-            out
+            (rows, names)
         })
         .collect::<Vec<_>>()
         .into_iter()
-        .fold(Vec::with_capacity(input.rows.len()), |mut all, chunk| {
-            all.extend(chunk);
-            all
-        });
+        .fold(
+            (Vec::with_capacity(input.rows.len()), Vec::new()),
+            |(mut all, mut all_names), (rows, names)| {
+                all.extend(rows);
+                all_names.push(names);
+                (all, all_names)
+            },
+        );
     progress.finish();
     let label = |i: usize| {
         input.rows.get(i).map_or_else(String::new, |r| {
@@ -222,6 +236,7 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
             &input,
             &columns,
             &mut normalized,
+            std::mem::take(&mut names),
             &config.rules.config().params.dedupe,
             progress,
         )
@@ -431,6 +446,7 @@ fn deduplicate(
     input: &UnifiedInput,
     columns: &ColumnMap,
     normalized: &mut [NormalizedRow],
+    names: Vec<dedupe::entity::ParsedNames>,
     params: &crate::rules::config::DedupeParams,
     progress: &dyn Progress,
 ) -> DedupeResult {
@@ -445,13 +461,32 @@ fn deduplicate(
         }
     };
     let mut built: Vec<dedupe::Entity> = Vec::new();
+    // Each row's parsed full name, if the normalizer kept them (one run per chunk of `CHUNK`
+    // rows, so a batch covers whole runs), else parsed again. A batch's runs are freed once
+    // its entities are built.
+    let whole_runs = names.iter().rev().skip(1).all(|r| r.len() == CHUNK);
+    let with_names = whole_runs
+        && names.iter().map(dedupe::entity::ParsedNames::len).sum::<usize>() == normalized.len();
+    let mut names = names.into_iter();
     for (rows, places) in normalized.chunks(WRITE_BATCH).zip(input.rows.chunks(WRITE_BATCH)) {
         let previous = std::mem::take(&mut built);
+        let runs: Vec<dedupe::entity::ParsedNames> = if with_names {
+            names.by_ref().take(WRITE_BATCH / CHUNK).collect()
+        } else {
+            Vec::new()
+        };
+        let name_of = |k: usize| runs.get(k / CHUNK).and_then(|r| r.get(k % CHUNK));
         let (next, ()) = rayon::join(
             || {
                 rows.par_iter()
                     .zip(places)
-                    .map(|(n, r)| dedupe::entity::entity_from_row(&n.record, columns, r.source))
+                    .enumerate()
+                    .map(|(k, (n, r))| {
+                        let name = name_of(k);
+                        dedupe::entity::entity_from_row_with_name(
+                            &n.record, columns, r.source, name,
+                        )
+                    })
                     .collect()
             },
             || intern(&mut table, previous),

@@ -9,8 +9,75 @@ use super::{BirthDate, Entity};
 use crate::normalize::{company, email, name};
 use crate::roles::{ColumnMap, Role};
 
+/// The full names of a run of rows as their normalizer told the parts apart, packed in one
+/// allocation: kept from normalization until the match keys are built, then freed whole
+/// (a base has a million of them; one small allocation each would stay scattered).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParsedNames {
+    /// Surname, first name and patronymic of each parsed name, each ended by `\u{1f}`.
+    text: String,
+    /// Per row: where its parts lie in `text` (`None` when the row has no parsed name).
+    rows: Vec<Option<(u32, u32, Option<name::Gender>)>>,
+}
+
+impl ParsedNames {
+    /// Room for `rows` rows.
+    pub fn with_capacity(rows: usize) -> ParsedNames {
+        ParsedNames { text: String::with_capacity(rows * 32), rows: Vec::with_capacity(rows) }
+    }
+
+    /// Appends the next row's parsed name.
+    pub fn push(&mut self, parsed: Option<name::PersonName>) {
+        let Some(p) = parsed else {
+            self.rows.push(None);
+            return;
+        };
+        let start = self.text.len();
+        for part in [&p.surname, &p.first, &p.patronymic] {
+            // The name parser never leaves a control character in a part.
+            self.text.extend(part.as_deref().unwrap_or("").chars().filter(|&c| c != '\u{1f}'));
+            self.text.push('\u{1f}');
+        }
+        match (u32::try_from(start), u32::try_from(self.text.len())) {
+            (Ok(start), Ok(end)) => self.rows.push(Some((start, end, p.gender))),
+            // Past 4 GiB of names in one run: that row's name is parsed again instead.
+            _ => self.rows.push(None),
+        }
+    }
+
+    /// Number of rows pushed.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether no row was pushed.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Surname, first name and patronymic (empty when absent) and gender of row `i`.
+    pub fn get(&self, i: usize) -> Option<([&str; 3], Option<name::Gender>)> {
+        let (start, end, gender) = (*self.rows.get(i)?)?;
+        let text = self.text.get(start as usize..end as usize)?;
+        let mut it = text.split('\u{1f}');
+        let parts = [it.next().unwrap_or(""), it.next().unwrap_or(""), it.next().unwrap_or("")];
+        Some((parts, gender))
+    }
+}
+
 /// The entity of one normalized row of `source`.
 pub fn entity_from_row(record: &Record, columns: &ColumnMap, source: u32) -> Entity {
+    entity_from_row_with_name(record, columns, source, None)
+}
+
+/// [`entity_from_row`] with the parts of the row's first non-blank full name already parsed
+/// (by its normalizer, [`crate::normalize::normalize_row_with_name`]); `None` parses it here.
+pub fn entity_from_row_with_name(
+    record: &Record,
+    columns: &ColumnMap,
+    source: u32,
+    full_name: Option<([&str; 3], Option<name::Gender>)>,
+) -> Entity {
     let first_value = |role: Role| -> &str {
         columns
             .indices(role)
@@ -27,16 +94,24 @@ pub fn entity_from_row(record: &Record, columns: &ColumnMap, source: u32) -> Ent
     );
     let full = first_value(Role::FullName);
     if !full.is_empty() && (surname.is_empty() || first.is_empty()) {
-        if let Some(parsed) = name::parse_full_name(full).parsed {
-            e.gender = parsed.gender;
+        let mut here = ParsedNames::default();
+        let parsed = match full_name {
+            Some(given) => Some(given),
+            None => {
+                here.push(name::parse_full_name(full).parsed);
+                here.get(0)
+            }
+        };
+        if let Some(([p_surname, p_first, p_patronymic], gender)) = parsed {
+            e.gender = gender;
             if surname.is_empty() {
-                surname = parsed.surname.unwrap_or_default();
+                surname = p_surname.to_string();
             }
             if first.is_empty() {
-                first = parsed.first.unwrap_or_default();
+                first = p_first.to_string();
             }
             if patronymic.is_empty() {
-                patronymic = parsed.patronymic.unwrap_or_default();
+                patronymic = p_patronymic.to_string();
             }
         }
     }
@@ -144,9 +219,27 @@ fn birth_date(value: &str) -> Option<BirthDate> {
 mod tests {
     use super::*;
 
-    fn map(headers: &[&str]) -> ColumnMap {
-        let h: Vec<String> = headers.iter().map(|s| s.to_string()).collect();
-        ColumnMap::resolve(&h, &[])
+    #[test]
+    fn parsed_names_give_each_row_its_parts_and_the_same_entity() {
+        let mut names = ParsedNames::with_capacity(3);
+        let parsed = name::parse_full_name("Иванова Мария Петровна").parsed;
+        names.push(parsed.clone());
+        names.push(None);
+        names.push(Some(name::PersonName { first: Some("Ann".into()), ..Default::default() }));
+        assert_eq!(names.len(), 3);
+        let gender = parsed.and_then(|p| p.gender);
+        assert_eq!(names.get(0), Some((["Иванова", "Мария", "Петровна"], gender)));
+        assert_eq!(names.get(1), None);
+        assert_eq!(names.get(2), Some((["", "Ann", ""], None)));
+        assert_eq!(names.get(3), None);
+        let m = map(&["ФИО", "Телефон"]);
+        let record = Record::from(vec!["Иванова Мария Петровна", "+79161234567"]);
+        let given = entity_from_row_with_name(&record, &m, 0, names.get(0));
+        let parsed_here = entity_from_row(&record, &m, 0);
+        assert_eq!(
+            (given.surname, given.given, given.patronymic, given.gender),
+            (parsed_here.surname, parsed_here.given, parsed_here.patronymic, parsed_here.gender)
+        );
     }
 
     #[test]

@@ -214,10 +214,23 @@ struct CellOutcome<'a> {
     value: std::borrow::Cow<'a, str>,
     issues: Vec<Issue>,
     extension: Option<String>,
+    /// The parts of a full name, as the name normalizer told them apart.
+    name: Option<name::PersonName>,
 }
 
 /// Normalizes every cell of `row` according to its column's role.
 pub fn normalize_row(row: &StringRecord, ctx: &NormalizeContext) -> NormalizedRow {
+    normalize_row_with_name(row, ctx).0
+}
+
+/// [`normalize_row`], plus the parts of the row's first non-blank full name as its
+/// normalizer parsed them (`None` when it could not, or when there is no full name): match
+/// keys are built from them without parsing the name again.
+pub fn normalize_row_with_name(
+    row: &StringRecord,
+    ctx: &NormalizeContext,
+) -> (NormalizedRow, Option<name::PersonName>) {
+    let mut full_name: Option<Option<name::PersonName>> = None;
     let mut record = RecordBuilder::with_capacity(row.as_slice().len() + 16, row.len());
     let mut issues = Vec::new();
     let mut extensions = Vec::new();
@@ -239,6 +252,9 @@ pub fn normalize_row(row: &StringRecord, ctx: &NormalizeContext) -> NormalizedRo
             Some(role) => {
                 let out = normalize_cell(role, i, raw, ctx);
                 record.push_field(&out.value);
+                if role == Role::FullName && full_name.is_none() && !out.value.trim().is_empty() {
+                    full_name = Some(out.name);
+                }
                 issues.extend(out.issues.into_iter().map(|mut issue| {
                     // A suggestion that is the written value says nothing the cell does not:
                     // findings show the cell then, and a base has millions of such issues.
@@ -259,12 +275,13 @@ pub fn normalize_row(row: &StringRecord, ctx: &NormalizeContext) -> NormalizedRo
     }
     // Every row is kept to the end of the run: hold no spare room.
     issues.shrink_to_fit();
-    NormalizedRow {
+    let row = NormalizedRow {
         record: record.finish(),
         issues,
         extensions,
         original: ChangedCells::new(original),
-    }
+    };
+    (row, full_name.flatten())
 }
 
 /// Normalizes one cell of a known role. Roles without a normalizer pass through unchanged.
@@ -280,11 +297,16 @@ fn normalize_cell<'a>(
             let exts: Vec<&str> =
                 cell.numbers.iter().filter_map(|n| n.extension.as_deref()).collect();
             let extension = (!exts.is_empty()).then(|| exts.join("; "));
-            CellOutcome { value: cell.value.into(), issues: cell.issues, extension }
+            CellOutcome { value: cell.value.into(), issues: cell.issues, extension, name: None }
         }
         Role::FullName => {
             let cell = name::parse_full_name(raw);
-            CellOutcome { value: cell.value.into(), issues: cell.issues, extension: None }
+            CellOutcome {
+                value: cell.value.into(),
+                issues: cell.issues,
+                extension: None,
+                name: cell.parsed,
+            }
         }
         Role::LastName | Role::FirstName | Role::MiddleName => {
             let part = match role {
@@ -293,15 +315,15 @@ fn normalize_cell<'a>(
                 _ => name::NamePart::Patronymic,
             };
             let cell = name::normalize_name_part(raw, part);
-            CellOutcome { value: cell.value.into(), issues: cell.issues, extension: None }
+            CellOutcome { value: cell.value.into(), issues: cell.issues, ..CellOutcome::default() }
         }
         Role::Inn => {
             let cell = company::normalize_inn(raw);
-            CellOutcome { value: cell.value.into(), issues: cell.issues, extension: None }
+            CellOutcome { value: cell.value.into(), issues: cell.issues, ..CellOutcome::default() }
         }
         Role::Company => {
             let cell = company::normalize_company(raw);
-            CellOutcome { value: cell.value.into(), issues: cell.issues, extension: None }
+            CellOutcome { value: cell.value.into(), issues: cell.issues, ..CellOutcome::default() }
         }
         _ if date_kind(role).is_some() => {
             let kind = date_kind(role).unwrap_or(date::DateKind::Event);
@@ -309,11 +331,11 @@ fn normalize_cell<'a>(
             let default = date::DateColumnProfile::default();
             let cell =
                 date::normalize_date(raw, profile.unwrap_or(&default), kind, ctx.settings.as_of);
-            CellOutcome { value: cell.value.into(), issues: cell.issues, extension: None }
+            CellOutcome { value: cell.value.into(), issues: cell.issues, ..CellOutcome::default() }
         }
         Role::Email => {
             let cell = email::normalize_email(raw, &ctx.email);
-            CellOutcome { value: cell.value.into(), issues: cell.issues, extension: None }
+            CellOutcome { value: cell.value.into(), issues: cell.issues, ..CellOutcome::default() }
         }
         _ => CellOutcome { value: raw.into(), ..CellOutcome::default() },
     }
