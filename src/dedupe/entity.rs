@@ -219,6 +219,11 @@ fn birth_date(value: &str) -> Option<BirthDate> {
 mod tests {
     use super::*;
 
+    fn map(headers: &[&str]) -> ColumnMap {
+        let h: Vec<String> = headers.iter().map(|s| s.to_string()).collect();
+        ColumnMap::resolve(&h, &[])
+    }
+
     #[test]
     fn parsed_names_give_each_row_its_parts_and_the_same_entity() {
         let mut names = ParsedNames::with_capacity(3);
