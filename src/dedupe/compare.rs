@@ -714,6 +714,12 @@ pub(crate) fn address_level_with(a: &str, b: &str, fa: AddressFeatures, fb: Addr
     if plausible && jaro_winkler_reaches(a, b, 0.92) {
         return level::ADDRESS_CLOSE;
     }
+    partial_or_different(a, b)
+}
+
+/// Street lines that are not close: partial when half the words of the shorter agree (one typo
+/// allowed in words of 4 or more letters), else different.
+fn partial_or_different(a: &str, b: &str) -> u8 {
     let (ta, na) = tokens(a);
     let (tb, nb) = tokens(b);
     let (short, long) = if na <= nb { (&ta[..na], &tb[..nb]) } else { (&tb[..nb], &ta[..na]) };
@@ -744,15 +750,7 @@ fn address_level_reference(a: &str, b: &str) -> u8 {
     {
         return level::ADDRESS_CLOSE;
     }
-    let (ta, na) = tokens(a);
-    let (tb, nb) = tokens(b);
-    let (short, long) = if na <= nb { (&ta[..na], &tb[..nb]) } else { (&tb[..nb], &ta[..na]) };
-    let total = short.len();
-    let agreeing = short
-        .iter()
-        .filter(|t| long.iter().any(|u| *t == u || (t.len() >= 4 && within_one_edit_str(t, u))))
-        .count();
-    if agreeing > 0 && agreeing * 2 >= total { level::ADDRESS_PARTIAL } else { 4 }
+    partial_or_different(a, b)
 }
 
 /// Whether `jaro_winkler(a, b) >= threshold`, skipping the quadratic computation when a
@@ -977,6 +975,19 @@ fn jaro_ascii_bytes(a: &[u8], b: &[u8]) -> f64 {
             matches += 1;
         }
     }
+    jaro_of_matches(a, b, a_flags, b_flags, matches)
+}
+
+/// Jaro similarity from the matched positions (`a_flags`, `b_flags`, `matches` of them) of
+/// sequences of at most 64 items: counts the transpositions.
+fn jaro_of_matches<T: PartialEq>(
+    a: &[T],
+    b: &[T],
+    a_flags: u64,
+    b_flags: u64,
+    matches: usize,
+) -> f64 {
+    let (la, lb) = (a.len(), b.len());
     if matches == 0 {
         return 0.0;
     }
@@ -1019,22 +1030,7 @@ fn jaro_ascii<T: PartialEq>(a: &[T], b: &[T]) -> f64 {
             }
         }
     }
-    if matches == 0 {
-        return 0.0;
-    }
-    let mut transpositions = 0usize;
-    let mut rest = b_flags;
-    for (i, ca) in a.iter().enumerate() {
-        if a_flags & (1 << i) != 0 {
-            let j = rest.trailing_zeros() as usize;
-            rest &= rest.wrapping_sub(1);
-            if b.get(j) != Some(ca) {
-                transpositions += 1;
-            }
-        }
-    }
-    let m = matches as f64;
-    (m / la as f64 + m / lb as f64 + (matches - transpositions / 2) as f64 / m) / 3.0
+    jaro_of_matches(a, b, a_flags, b_flags, matches)
 }
 
 /// One side is an initial (`i`, `i.`) of the other. Keys are transliterated skeletons, so an
