@@ -48,8 +48,9 @@ impl Record {
     }
 }
 
-/// `record[i]` as with `csv::StringRecord`, for tests and callers that checked the length;
-/// library code uses [`Record::get`].
+/// `record[i]` as with `csv::StringRecord`, for tests only: it panics past the last cell, so
+/// the library and the binary read cells with [`Record::get`].
+#[cfg(test)]
 impl std::ops::Index<usize> for Record {
     type Output = str;
 

@@ -510,8 +510,8 @@ mod tests {
             &[("a.csv", Some("2024-01-01")), ("b.csv", Some("2025-01-01")), ("c.csv", None)],
         ));
         // Most recent row (index 10) first, then index 0, then the undated row.
-        assert_eq!(g.record.get(2).unwrap(), "+74959810185; +79161234567");
-        assert_eq!(g.record.get(3).unwrap(), "i.ivanov@corp.ru; ivan@mail.ru; ivan@yandex.ru");
+        assert_eq!(&g.record[2], "+74959810185; +79161234567");
+        assert_eq!(&g.record[3], "i.ivanov@corp.ru; ivan@mail.ru; ivan@yandex.ru");
         assert_eq!(prov(&g, 2).strategy, "union");
         assert_eq!(prov(&g, 2).from_rows, vec![0, 10]);
         assert_eq!(prov(&g, 3).from_rows, vec![0, 10, 20]);
@@ -530,7 +530,7 @@ mod tests {
             &columns(),
             &s,
         );
-        assert_eq!(g.record.get(2).unwrap(), "+79161234567");
+        assert_eq!(&g.record[2], "+79161234567");
         assert_eq!(prov(&g, 2).discarded, vec![(10, "+74959810185".to_string())]);
     }
 
@@ -554,7 +554,7 @@ mod tests {
             let meta =
                 [("a", Some("2025-01-01")), ("b", Some("2020-01-01")), ("c", Some("2024-01-01"))];
             let g = merge(&rows(&r, &meta));
-            assert_eq!(g.record.get(4).unwrap(), *want, "{values:?}");
+            assert_eq!(&g.record[4], *want, "{values:?}");
         }
     }
 
@@ -562,7 +562,7 @@ mod tests {
     fn refusal_in_marketing_consent_beats_consent_even_when_older() {
         let r = [record(&["1", "", "", "", "да", "да"]), record(&["2", "", "", "", "да", "нет"])];
         let g = merge(&rows(&r, &[("a", Some("2025-06-01")), ("b", Some("2019-01-01"))]));
-        assert_eq!(g.record.get(5).unwrap(), "нет");
+        assert_eq!(&g.record[5], "нет");
         let p = prov(&g, 5);
         assert_eq!(p.strategy, "most_restrictive");
         assert_eq!(p.from_rows, vec![10]);
@@ -577,7 +577,7 @@ mod tests {
             ..Survivorship::default()
         };
         let g = merge_cluster(&rows(&r, &[("a", Some("2025-06-01")), ("b", None)]), &columns(), &s);
-        assert_eq!(g.record.get(5).unwrap(), "нет");
+        assert_eq!(&g.record[5], "нет");
     }
 
     #[test]
@@ -595,7 +595,7 @@ mod tests {
                 values.iter().map(|v| record(&["1", "", "", "", "", "", v])).collect();
             let meta = [("a", Some("2025-01-01")), ("b", Some("2020-01-01")), ("c", None)];
             let g = merge(&rows(&r, &meta));
-            assert_eq!(g.record.get(6).unwrap(), *want, "{values:?}");
+            assert_eq!(&g.record[6], *want, "{values:?}");
         }
     }
 
@@ -615,8 +615,8 @@ mod tests {
         let g = merge(&rows(&recs, &meta));
         // The oldest complete evidence: b's date together with b's method, never c's date with
         // another row's method.
-        assert_eq!(g.record.get(9).unwrap(), "2021-07-15");
-        assert_eq!(g.record.get(10).unwrap(), "бумажное");
+        assert_eq!(&g.record[9], "2021-07-15");
+        assert_eq!(&g.record[10], "бумажное");
         assert_eq!(prov(&g, 9).strategy, "earliest_consent");
         assert_eq!(prov(&g, 9).from_rows, vec![10]);
         assert_eq!(prov(&g, 10).from_rows, vec![10]);
@@ -624,8 +624,8 @@ mod tests {
         // No complete evidence: the earliest date wins, with its own (empty) method.
         let recs = [consent("1", "2024-03-01", ""), consent("3", "2019-01-01", "")];
         let g = merge(&rows(&recs, &[("a", Some("2025-01-01")), ("c", None)]));
-        assert_eq!(g.record.get(9).unwrap(), "2019-01-01");
-        assert_eq!(g.record.get(10).unwrap(), "");
+        assert_eq!(&g.record[9], "2019-01-01");
+        assert_eq!(&g.record[10], "");
     }
 
     #[test]
@@ -637,13 +637,13 @@ mod tests {
         ];
         let g =
             merge(&rows(&r, &[("a", Some("2023-01-01")), ("b", Some("2025-01-01")), ("c", None)]));
-        assert_eq!(g.record.get(1).unwrap(), "Иванов Иван Иванович");
+        assert_eq!(&g.record[1], "Иванов Иван Иванович");
         // The most recent row has no manager: the next most recent that has one.
-        assert_eq!(g.record.get(8).unwrap(), "Петров");
+        assert_eq!(&g.record[8], "Петров");
         assert_eq!(prov(&g, 8).strategy, "most_recent");
         assert_eq!(prov(&g, 8).discarded, vec![(20, "Сидоров".to_string())]);
         // Id: the primary (most recent) row's id; the others are listed as discarded.
-        assert_eq!(g.record.get(0).unwrap(), "2");
+        assert_eq!(&g.record[0], "2");
         let p = prov(&g, 0);
         assert_eq!(p.strategy, "primary");
         assert_eq!(p.from_rows, vec![10]);
@@ -687,8 +687,8 @@ mod tests {
             &columns(),
             &s,
         );
-        assert_eq!(g.record.get(1).unwrap(), "Иванов Иван");
-        assert_eq!(g.record.get(8).unwrap(), "Сидоров");
+        assert_eq!(&g.record[1], "Иванов Иван");
+        assert_eq!(&g.record[8], "Сидоров");
         assert_eq!(prov(&g, 1).strategy, "most_complete");
         // Equal completeness: the most recent of the tied rows.
         let r = [record(&["1", "Старый"]), record(&["2", "Новый"])];
@@ -697,7 +697,7 @@ mod tests {
             &columns(),
             &s,
         );
-        assert_eq!(g.record.get(1).unwrap(), "Новый");
+        assert_eq!(&g.record[1], "Новый");
     }
 
     #[test]
@@ -718,14 +718,14 @@ mod tests {
             ("x.csv", None),
         ];
         let g = merge_cluster(&rows(&r, &meta), &columns(), &s);
-        assert_eq!(g.record.get(1).unwrap(), "Из CRM");
+        assert_eq!(&g.record[1], "Из CRM");
         // CRM has no manager: next priority is the row whose source column says `сайт`.
-        assert_eq!(g.record.get(8).unwrap(), "Сидоров");
+        assert_eq!(&g.record[8], "Сидоров");
         assert_eq!(prov(&g, 1).strategy, "source_priority");
         // No listed source has a value: most recent.
         let s2 = Survivorship { source_priority: vec!["other.csv".into()], ..s };
         let g = merge_cluster(&rows(&r, &meta), &columns(), &s2);
-        assert_eq!(g.record.get(1).unwrap(), "Из таблицы");
+        assert_eq!(&g.record[1], "Из таблицы");
     }
 
     #[test]
@@ -741,7 +741,7 @@ mod tests {
         assert_eq!(prov(&g, 2).from_rows, vec![0]);
         assert_eq!(prov(&g, 4).from_rows, vec![0, 10]);
         assert_eq!(prov(&g, 12).strategy, "most_recent");
-        assert_eq!(g.record.get(12).unwrap(), "vip");
+        assert_eq!(&g.record[12], "vip");
         assert_eq!(g.members, vec![0, 10]);
         assert_eq!(g.record.len(), HEADERS.len());
     }
@@ -753,8 +753,8 @@ mod tests {
         let recs = [a, b];
         let g = merge(&rows(&recs, &[("a", Some("2025-01-01")), ("b", None)]));
         assert_eq!(g.record.len(), HEADERS.len());
-        assert_eq!(g.record.get(1).unwrap(), "Иванов");
-        assert_eq!(g.record.get(2).unwrap(), "+79161234567");
+        assert_eq!(&g.record[1], "Иванов");
+        assert_eq!(&g.record[2], "+79161234567");
     }
 
     #[test]
