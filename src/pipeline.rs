@@ -140,6 +140,8 @@ const CHUNK: usize = 4096;
 
 /// Rows whose output is formatted before it is written: bounds the memory of the writers.
 const WRITE_BATCH: usize = 16 * CHUNK;
+// Deduplication takes the parsed names of whole chunks per batch (`deduplicate`).
+const _: () = assert!(WRITE_BATCH % CHUNK == 0);
 
 /// Reads, unifies and normalizes the inputs. Writes nothing.
 pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Result<Analysis> {

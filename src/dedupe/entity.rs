@@ -94,14 +94,13 @@ pub fn entity_from_row_with_name(
     );
     let full = first_value(Role::FullName);
     if !full.is_empty() && (surname.is_empty() || first.is_empty()) {
-        let mut here = ParsedNames::default();
-        let parsed = match full_name {
-            Some(given) => Some(given),
-            None => {
-                here.push(name::parse_full_name(full).parsed);
-                here.get(0)
-            }
-        };
+        let parsed_here =
+            if full_name.is_none() { name::parse_full_name(full).parsed } else { None };
+        let parsed = full_name.or_else(|| {
+            let p = parsed_here.as_ref()?;
+            let parts = [&p.surname, &p.first, &p.patronymic].map(|v| v.as_deref().unwrap_or(""));
+            Some((parts, p.gender))
+        });
         if let Some(([p_surname, p_first, p_patronymic], gender)) = parsed {
             e.gender = gender;
             if surname.is_empty() {
