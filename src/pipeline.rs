@@ -496,6 +496,7 @@ fn deduplicate(
         built = next;
     }
     intern(&mut table, built);
+    table.freeze();
     let settings = DedupeSettings {
         match_threshold: params.match_threshold,
         review_threshold: params.review_threshold,

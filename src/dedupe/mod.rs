@@ -455,6 +455,10 @@ impl Interner {
         if s.is_empty() {
             return 0;
         }
+        if self.by_hash.len() + 1 < self.spans.len() {
+            // Frozen ([`Interner::freeze`]): the index is rebuilt before anything is added.
+            self.rebuild_index();
+        }
         let mut h = hash_bytes(0x1234_5678, s.as_bytes());
         loop {
             match self.by_hash.get(&h) {
@@ -483,6 +487,30 @@ impl Interner {
                 }
             }
         }
+    }
+
+    /// Drops the lookup index and spare room once every value is in: matching reads values
+    /// by id only, and on a large base the index is tens of megabytes at the memory peak.
+    /// A later [`Interner::intern`] rebuilds it.
+    fn freeze(&mut self) {
+        self.by_hash = HashMap::default();
+        self.arena.shrink_to_fit();
+        self.spans.shrink_to_fit();
+    }
+
+    fn rebuild_index(&mut self) {
+        let mut by_hash = HashMap::default();
+        by_hash.reserve(self.spans.len());
+        for id in 1..self.spans.len() {
+            let Ok(id) = u32::try_from(id) else { break };
+            let mut h = hash_bytes(0x1234_5678, self.get(id).as_bytes());
+            // Same probing as `intern`: each id lands where `intern` put it.
+            while by_hash.contains_key(&h) {
+                h = h.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            }
+            by_hash.insert(h, id);
+        }
+        self.by_hash = by_hash;
     }
 
     pub(crate) fn get(&self, id: u32) -> &str {
@@ -653,6 +681,22 @@ impl EntityTable {
     /// Number of records.
     pub fn len(&self) -> usize {
         self.source.len()
+    }
+
+    /// Frees what only adding records needs (the interners' lookup indexes) and any spare
+    /// room: call it once every record is pushed, before [`dedupe_table`]. Pushing later
+    /// still works (the indexes are rebuilt).
+    pub fn freeze(&mut self) {
+        for interner in &mut self.interners {
+            interner.freeze();
+        }
+        for multi in [&mut self.phones, &mut self.emails] {
+            multi.interner.freeze();
+            multi.ids.shrink_to_fit();
+            multi.features.shrink_to_fit();
+        }
+        self.source.shrink_to_fit();
+        self.rows.shrink_to_fit();
     }
 
     /// True when there are no records.
@@ -1001,6 +1045,33 @@ pub fn dedupe_table(table: &EntityTable, settings: &DedupeSettings) -> DedupeRes
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_frozen_interner_keeps_its_ids_when_added_to() {
+        let mut strs = Interner::default();
+        let words = ["ivanov", "petrov", "ivanova", "sidorov"];
+        let ids: Vec<u32> = words.iter().map(|w| strs.intern(w)).collect();
+        strs.freeze();
+        assert!(strs.by_hash.is_empty());
+        assert_eq!(strs.get(ids[2]), "ivanova");
+        // Known values get their old ids back; a new one gets the next id.
+        for (w, &id) in words.iter().zip(&ids) {
+            assert_eq!(strs.intern(w), id);
+        }
+        assert_eq!(strs.intern("smirnov"), 5);
+        assert_eq!(strs.intern("petrov"), ids[1]);
+    }
+
+    #[test]
+    fn freezing_a_table_changes_no_result() {
+        let entities = population(400, 11);
+        let mut table = EntityTable::from_entities(&entities);
+        let before = dedupe_table(&table, &DedupeSettings::default());
+        table.freeze();
+        let after = dedupe_table(&table, &DedupeSettings::default());
+        assert_eq!(before.cluster_of, after.cluster_of);
+        assert_eq!(before.stats.candidate_pairs, after.stats.candidate_pairs);
+    }
 
     fn person(given: &str, surname: &str, patronymic: &str) -> Entity {
         Entity {
