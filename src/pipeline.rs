@@ -721,9 +721,9 @@ fn tally_findings(
         .map(|(rows, norms)| {
             let mut t = gate::Tally::default();
             for (row, norm) in rows.iter().zip(norms) {
-                for ci in &norm.issues {
-                    if let Some(severity) = rules.severity(ci.issue.code) {
-                        let code = ci.issue.code;
+                for issue in norm.all_issues() {
+                    if let Some(severity) = rules.severity(issue.code) {
+                        let code = issue.code;
                         t.add(FindingKey { source: row.source, row: row.row, code, severity });
                     }
                 }
@@ -762,19 +762,19 @@ fn row_findings(
     let (input, columns, normalized) = analysis_parts;
     let (row, norm) = (&input.rows[index], &normalized[index]);
     let mut findings = Vec::new();
-    for ci in &norm.issues {
-        let Some(severity) = rules.severity(ci.issue.code) else { continue };
-        if !only(ci.issue.code) {
+    for issue in norm.all_issues() {
+        let Some(severity) = rules.severity(issue.code) else { continue };
+        if !only(issue.code) {
             continue;
         }
-        let column = (ci.column != CellIssue::ROW).then_some(ci.column);
-        let before = norm.raw(ci.column as usize).to_string();
-        let normalized_value = norm.record.get(ci.column as usize).unwrap_or("");
-        let after = ci.issue.suggestion.as_deref().unwrap_or(normalized_value).to_string();
+        let column = (issue.column != CellIssue::ROW).then_some(issue.column);
+        let before = norm.raw(issue.column as usize).to_string();
+        let normalized_value = norm.record.get(issue.column as usize).unwrap_or("");
+        let after = issue.suggestion.unwrap_or(normalized_value).to_string();
         // Dates, consent flags and statuses are not personal: keep them readable.
-        let show = show_values || non_personal(columns.role(ci.column as usize));
+        let show = show_values || non_personal(columns.role(issue.column as usize));
         // Most messages are fixed sentences: mask only what a message quotes.
-        let mut message = ci.issue.message.to_string();
+        let mut message = issue.message().into_owned();
         if !show && !before.is_empty() && message.contains(before.as_str()) {
             message = message.replace(&before, &mask_value(&before));
         }
@@ -787,7 +787,7 @@ fn row_findings(
             source: row.source,
             row: row.row,
             column,
-            code: ci.issue.code,
+            code: issue.code,
             severity,
             before,
             after,
@@ -830,7 +830,7 @@ fn first_findings(
             }
             Place::Data(i) => {
                 let wanted = |code: &'static str| taken.get(code).copied().unwrap_or(0) < per_rule;
-                if !parts.2[i].issues.iter().any(|ci| wanted(ci.issue.code)) {
+                if !parts.2[i].all_issues().any(|issue| wanted(issue.code)) {
                     continue;
                 }
                 row_findings(parts, i, show_values, rules, &mut |code| wanted(code))
@@ -1038,11 +1038,11 @@ fn write_cleaned_named(
         }
         // steward_issues names problems only; changes (Info) are in findings.csv.
         let mut codes: Vec<&str> = Vec::new();
-        for ci in members.iter().flat_map(|&m| analysis.normalized[m].issues.iter()) {
-            let reported = analysis.report.findings.get(ci.issue.code);
+        for issue in members.iter().flat_map(|&m| analysis.normalized[m].all_issues()) {
+            let reported = analysis.report.findings.get(issue.code);
             let problem = reported.is_some_and(|c| c.severity != "info");
-            if problem && !codes.contains(&ci.issue.code) {
-                codes.push(ci.issue.code);
+            if problem && !codes.contains(&issue.code) {
+                codes.push(issue.code);
             }
         }
         record.push_field(&codes.join(";"));

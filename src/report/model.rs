@@ -338,6 +338,8 @@ impl ProfileBuilder {
     /// Adds one row: its normalization (which keeps the values as read).
     pub fn add_row(&mut self, normalized: &NormalizedRow) {
         self.invalid.iter_mut().for_each(|v| *v = false);
+        // Stored issues only: the rewrites kept as bits are never errors (a test in
+        // `normalize` holds them to that).
         for ci in &normalized.issues {
             let c = ci.column as usize;
             if c < self.invalid.len() && !self.invalid[c] {
@@ -547,12 +549,16 @@ mod profile_tests {
             NormalizedRow {
                 record: crate::record::Record::from(vec!["Иванов", "+79161234567", "x"]),
                 issues: vec![],
+                rewritten: Default::default(),
+                normalized_issues: 0,
                 extensions: vec![],
                 original: crate::normalize::ChangedCells::new([(1, "8 916 123-45-67")]),
             },
             NormalizedRow {
                 record: crate::record::Record::from(vec!["", "123", ""]),
                 issues: vec![CellIssue { column: 1, issue: Issue::new("IN001", "bad") }],
+                rewritten: Default::default(),
+                normalized_issues: 0,
                 extensions: vec![],
                 original: Default::default(),
             },
@@ -612,6 +618,8 @@ mod profile_tests {
             } else {
                 vec![]
             },
+            rewritten: Default::default(),
+            normalized_issues: 0,
             extensions: vec![],
             original: crate::normalize::ChangedCells::new(raw.map(|r| (1, r))),
         };
