@@ -198,11 +198,18 @@ pub(crate) fn compare(t: &EntityTable, a: usize, b: usize) -> Comparison {
     // cannot decide.
     let (ra, rb) = (t.row(a), t.row(b));
     let text = |c: Col, r: &Row| t.interner(c).get(r.ids[c as usize]);
-    let (ga, gca, sa) =
-        (text(Col::Given, &ra), text(Col::GivenCanonical, &ra), text(Col::Surname, &ra));
-    let (gb, gcb, sb) =
-        (text(Col::Given, &rb), text(Col::GivenCanonical, &rb), text(Col::Surname, &rb));
-    let straight = (given_level(ga, gca, gb, gcb), surname_level(sa, sb));
+    let (ga, sa) = (text(Col::Given, &ra), text(Col::Surname, &ra));
+    let (gb, sb) = (text(Col::Given, &rb), text(Col::Surname, &rb));
+    // Equal non-zero ids are equal non-empty texts: exact without reading more text (the
+    // canonical keys are read only when the first names differ).
+    let same_id = |c: Col| ra.ids[c as usize] != 0 && ra.ids[c as usize] == rb.ids[c as usize];
+    let given = if same_id(Col::Given) {
+        EXACT
+    } else {
+        given_level(ga, text(Col::GivenCanonical, &ra), gb, text(Col::GivenCanonical, &rb))
+    };
+    let surname = if same_id(Col::Surname) { EXACT } else { surname_level(sa, sb) };
+    let straight = (given, surname);
     let mut names_swapped = false;
     let mut names = straight;
     let first =
@@ -221,7 +228,7 @@ pub(crate) fn compare(t: &EntityTable, a: usize, b: usize) -> Comparison {
         }
     }
     let (pa, pb) = (text(Col::Patronymic, &ra), text(Col::Patronymic, &rb));
-    let mut patronymic = patronymic_level(pa, pb);
+    let mut patronymic = if same_id(Col::Patronymic) { EXACT } else { patronymic_level(pa, pb) };
     if patronymic == level::PATRONYMIC_DIFFERENT
         && let Some((g, s, p)) = rotated_names([ga, sa, pa], [gb, sb, pb])
         && name_quality((g, s)) > name_quality(names)
@@ -300,9 +307,45 @@ fn rotated_names(a: [&str; 3], b: [&str; 3]) -> Option<(u8, u8, u8)> {
     let mut best: Option<(u8, u8, u8)> = None;
     for o in ORDERS {
         let (g, s, p) = (b[o[0]], b[o[1]], b[o[2]]);
+        // One part must agree exactly (the parts are non-empty: exact is equal text), so most
+        // orders are ruled out before any level is computed; the levels then short-circuit.
+        if a[0] != g && a[1] != s {
+            continue;
+        }
         let gl = given_level(a[0], a[0], g, g);
+        if !matches!(gl, EXACT | level::GIVEN_NICKNAME | level::GIVEN_CLOSE) {
+            continue;
+        }
         let sl = surname_level(a[1], s);
+        if !matches!(sl, EXACT | level::SURNAME_CLOSE) {
+            continue;
+        }
         let pl = patronymic_level(a[2], p);
+        let agree = matches!(pl, EXACT | level::PATRONYMIC_CLOSE);
+        if agree && best.is_none_or(|(bg, bs, _)| name_quality((gl, sl)) > name_quality((bg, bs))) {
+            best = Some((gl, sl, pl));
+        }
+    }
+    best
+}
+
+/// [`rotated_names`] as first written (every level of every order): the reference.
+#[cfg(test)]
+fn rotated_names_reference(a: [&str; 3], b: [&str; 3]) -> Option<(u8, u8, u8)> {
+    if a.iter().chain(&b).any(|s| s.is_empty()) {
+        return None;
+    }
+    let first = |s: &str| s.bytes().next();
+    if !a.iter().all(|x| b.iter().any(|y| first(x) == first(y))) {
+        return None;
+    }
+    const ORDERS: [[usize; 3]; 5] = [[0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+    let mut best: Option<(u8, u8, u8)> = None;
+    for o in ORDERS {
+        let (g, s, p) = (b[o[0]], b[o[1]], b[o[2]]);
+        let gl = given_level_reference(a[0], a[0], g, g);
+        let sl = surname_level_reference(a[1], s);
+        let pl = patronymic_level_reference(a[2], p);
         let agree = matches!(gl, EXACT | level::GIVEN_NICKNAME | level::GIVEN_CLOSE)
             && matches!(sl, EXACT | level::SURNAME_CLOSE)
             && matches!(pl, EXACT | level::PATRONYMIC_CLOSE)
@@ -312,6 +355,77 @@ fn rotated_names(a: [&str; 3], b: [&str; 3]) -> Option<(u8, u8, u8)> {
         }
     }
     best
+}
+
+/// The name and text levels as first written, Jaro-Winkler always computed: the references
+/// the bounded versions are checked against.
+#[cfg(test)]
+fn given_level_reference(a: &str, a_canonical: &str, b: &str, b_canonical: &str) -> u8 {
+    if a.is_empty() || b.is_empty() {
+        return MISSING;
+    }
+    if a == b {
+        return EXACT;
+    }
+    let ca = if a_canonical.is_empty() { a } else { a_canonical };
+    let cb = if b_canonical.is_empty() { b } else { b_canonical };
+    if ca == cb {
+        return level::GIVEN_NICKNAME;
+    }
+    let jw = jaro_winkler(a, b);
+    let close_canonical = || (ca != a || cb != b) && is_close(ca, cb, jaro_winkler(ca, cb));
+    if is_close(a, b, jw) || close_canonical() {
+        level::GIVEN_CLOSE
+    } else if is_similar(a, b, jw) || initial_consistent(a, b) || initial_consistent(ca, cb) {
+        level::GIVEN_SIMILAR
+    } else {
+        level::GIVEN_DIFFERENT
+    }
+}
+
+#[cfg(test)]
+fn surname_level_reference(a: &str, b: &str) -> u8 {
+    if a.is_empty() || b.is_empty() {
+        return MISSING;
+    }
+    let jw = if a == b { 1.0 } else { jaro_winkler(a, b) };
+    if a == b {
+        EXACT
+    } else if is_close(a, b, jw) {
+        level::SURNAME_CLOSE
+    } else if is_similar(a, b, jw) {
+        level::SURNAME_SIMILAR
+    } else {
+        level::SURNAME_DIFFERENT
+    }
+}
+
+#[cfg(test)]
+fn patronymic_level_reference(a: &str, b: &str) -> u8 {
+    if a.is_empty() || b.is_empty() {
+        return MISSING;
+    }
+    if a == b {
+        EXACT
+    } else if is_close(a, b, jaro_winkler(a, b)) || initial_consistent(a, b) {
+        level::PATRONYMIC_CLOSE
+    } else {
+        level::PATRONYMIC_DIFFERENT
+    }
+}
+
+#[cfg(test)]
+fn text_level_reference(a: &str, b: &str) -> u8 {
+    if a.is_empty() || b.is_empty() {
+        return MISSING;
+    }
+    if a == b {
+        EXACT
+    } else if is_close(a, b, jaro_winkler(a, b)) || tokens_equal_unordered(a, b) {
+        2
+    } else {
+        3
+    }
 }
 
 /// How good a (given, surname) level pair is, to choose between straight and crosswise.
@@ -345,9 +459,10 @@ pub fn given_level(a: &str, a_canonical: &str, b: &str, b_canonical: &str) -> u8
     if ca == cb {
         return level::GIVEN_NICKNAME;
     }
-    let jw = jaro_winkler(a, b);
+    let jw = jaro_winkler_if_reaches(a, b, SIMILAR_JW);
     // `Ивна` (a typo of Иван) against `Ваня`: close through the nickname's full name.
-    let close_canonical = || (ca != a || cb != b) && is_close(ca, cb, jaro_winkler(ca, cb));
+    let close_canonical =
+        || (ca != a || cb != b) && is_close(ca, cb, jaro_winkler_if_reaches(ca, cb, CLOSE_JW));
     if is_close(a, b, jw) || close_canonical() {
         level::GIVEN_CLOSE
     } else if is_similar(a, b, jw)
@@ -366,7 +481,7 @@ pub fn surname_level(a: &str, b: &str) -> u8 {
     if a.is_empty() || b.is_empty() {
         return MISSING;
     }
-    let jw = if a == b { 1.0 } else { jaro_winkler(a, b) };
+    let jw = if a == b { 1.0 } else { jaro_winkler_if_reaches(a, b, SIMILAR_JW) };
     if a == b {
         EXACT
     } else if is_close(a, b, jw) {
@@ -385,7 +500,7 @@ pub fn patronymic_level(a: &str, b: &str) -> u8 {
     }
     if a == b {
         EXACT
-    } else if is_close(a, b, jaro_winkler(a, b)) || initial_consistent(a, b) {
+    } else if is_close(a, b, jaro_winkler_if_reaches(a, b, CLOSE_JW)) || initial_consistent(a, b) {
         level::PATRONYMIC_CLOSE
     } else {
         level::PATRONYMIC_DIFFERENT
@@ -626,7 +741,9 @@ pub fn text_level(a: &str, b: &str) -> u8 {
     }
     if a == b {
         EXACT
-    } else if is_close(a, b, jaro_winkler(a, b)) || tokens_equal_unordered(a, b) {
+    } else if is_close(a, b, jaro_winkler_if_reaches(a, b, CLOSE_JW))
+        || tokens_equal_unordered(a, b)
+    {
         2
     } else {
         3
@@ -875,15 +992,57 @@ fn street_word(s: &str) -> &str {
 // ---------------------------------------------------------------------------------------------
 // String similarity helpers.
 
+/// The Jaro-Winkler threshold of [`is_close`].
+const CLOSE_JW: f64 = 0.92;
+/// The Jaro-Winkler threshold of [`is_similar`].
+const SIMILAR_JW: f64 = 0.8;
+
+/// `jaro_winkler(a, b)` when it may reach `threshold`, else 0: a value that passes no
+/// threshold from `threshold` up, as the true one would not, without computing it. Callers
+/// compare the result only with thresholds of at least `threshold`.
+fn jaro_winkler_if_reaches(a: &str, b: &str, threshold: f64) -> f64 {
+    if jaro_winkler_may_reach(a, b, threshold) { jaro_winkler(a, b) } else { 0.0 }
+}
+
+/// False only when an upper bound of `jaro_winkler(a, b)` lies below `threshold`. Each
+/// matched character of one string equals some character of the other, so the matches are at
+/// most the characters of either string whose bucket (code point mod 64) occurs in the other;
+/// transpositions only lower Jaro; the Winkler bonus of the actual common prefix grows with
+/// Jaro. A bit mask per string and two passes: far cheaper than Jaro itself.
+fn jaro_winkler_may_reach(a: &str, b: &str, threshold: f64) -> bool {
+    let mask = |s: &str| s.chars().fold(0u64, |m, c| m | 1u64 << (c as u32 & 63));
+    let (ma, mb) = (mask(a), mask(b));
+    let (mut la, mut lb, mut ca, mut cb) = (0usize, 0usize, 0usize, 0usize);
+    for c in a.chars() {
+        la += 1;
+        ca += usize::from(mb & (1u64 << (c as u32 & 63)) != 0);
+    }
+    for c in b.chars() {
+        lb += 1;
+        cb += usize::from(ma & (1u64 << (c as u32 & 63)) != 0);
+    }
+    if la == 0 || lb == 0 {
+        return true;
+    }
+    let m = ca.min(cb) as f64;
+    let jaro = (m / la as f64 + m / lb as f64 + 1.0) / 3.0;
+    let prefix = a.chars().zip(b.chars()).take(4).take_while(|(x, y)| x == y).count();
+    let bound = if jaro > 0.7 { jaro + 0.1 * prefix as f64 * (1.0 - jaro) } else { jaro };
+    // The margin absorbs rounding: the bound and the true value round differently.
+    bound >= threshold - 1e-9
+}
+
 /// One typo apart (needs ≥ 3 characters), equal ignoring spaces/hyphens, or Jaro-Winkler
 /// (`jw`, already computed) ≥ 0.92.
 fn is_close(a: &str, b: &str, jw: f64) -> bool {
-    jw >= 0.92 || (a.len().min(b.len()) >= 3 && within_one_edit_str(a, b)) || squashed_equal(a, b)
+    jw >= CLOSE_JW
+        || (a.len().min(b.len()) >= 3 && within_one_edit_str(a, b))
+        || squashed_equal(a, b)
 }
 
 /// Jaro-Winkler (`jw`) ≥ 0.8 or a shared token of ≥ 2 characters.
 fn is_similar(a: &str, b: &str, jw: f64) -> bool {
-    jw >= 0.8
+    jw >= SIMILAR_JW
         || (has_separator(a) || has_separator(b))
             && a.split([' ', '-']).any(|t| t.len() >= 2 && b.split([' ', '-']).any(|u| u == t))
 }
@@ -1131,9 +1290,43 @@ pub fn within_one_edit_str(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() {
         within_one_edit(a.as_bytes(), b.as_bytes())
     } else {
-        let a: Vec<char> = a.chars().collect();
-        let b: Vec<char> = b.chars().collect();
-        within_one_edit(&a, &b)
+        within_one_edit_chars(a, b)
+    }
+}
+
+/// [`within_one_edit`] on the characters of `a` and `b` without collecting them: equal
+/// string slices are equal character sequences, so the tails are compared as `str`.
+fn within_one_edit_chars(a: &str, b: &str) -> bool {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    if la.abs_diff(lb) > 1 {
+        return false;
+    }
+    // The common prefix has the same bytes on both sides: one offset for both.
+    let p = a
+        .char_indices()
+        .zip(b.chars())
+        .find(|((_, x), y)| x != y)
+        .map_or(a.len().min(b.len()), |((i, _), _)| i);
+    let (ra, rb) = (a.get(p..).unwrap_or(""), b.get(p..).unwrap_or(""));
+    fn skip1(s: &str) -> &str {
+        let mut c = s.chars();
+        c.next();
+        c.as_str()
+    }
+    if la == lb {
+        if ra.is_empty() {
+            return true;
+        }
+        if skip1(ra) == skip1(rb) {
+            return true;
+        }
+        let (mut ia, mut ib) = (ra.chars(), rb.chars());
+        let (a0, a1, b0, b1) = (ia.next(), ia.next(), ib.next(), ib.next());
+        a1.is_some() && a0 == b1 && a1 == b0 && ia.as_str() == ib.as_str()
+    } else if la < lb {
+        !rb.is_empty() && ra == skip1(rb)
+    } else {
+        !ra.is_empty() && skip1(ra) == rb
     }
 }
 
@@ -1525,6 +1718,95 @@ mod tests {
             assert_eq!(f.level_names()[0], "missing");
             assert_eq!(f.level_name(f.different()), "different");
             assert!(f.n_levels() <= 16);
+        }
+    }
+
+    /// [`within_one_edit`] on collected characters: the reference of the allocation-free
+    /// [`within_one_edit_chars`].
+    fn within_one_edit_collected(a: &str, b: &str) -> bool {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        within_one_edit(&a, &b)
+    }
+
+    /// One random edit (or none) of `s`: substitution, insertion, deletion or transposition.
+    fn edited(s: &str, kind: u8, at: usize, c: char) -> String {
+        let mut v: Vec<char> = s.chars().collect();
+        let at = if v.is_empty() { 0 } else { at % (v.len() + 1) };
+        match kind % 5 {
+            0 if at < v.len() => v[at] = c,
+            1 => v.insert(at, c),
+            2 if at < v.len() => {
+                v.remove(at);
+            }
+            3 if at + 1 < v.len() => v.swap(at, at + 1),
+            _ => {}
+        }
+        v.into_iter().collect()
+    }
+
+    const NAMEISH: &str = "[aeiklmnorsvаеикнорсё .-]{0,9}";
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+
+        #[test]
+        fn within_one_edit_chars_equals_collected(
+            a in NAMEISH, b in NAMEISH, kind in 0u8..5, at in 0usize..12,
+            c in proptest::sample::select(vec!['a', 'и', 'ё', ' ', 'z']),
+        ) {
+            let e = edited(&a, kind, at, c);
+            for (x, y) in [(&a, &b), (&a, &e), (&e, &a)] {
+                proptest::prop_assert_eq!(within_one_edit_chars(x, y), within_one_edit_collected(x, y));
+                proptest::prop_assert_eq!(within_one_edit_str(x, y), within_one_edit_collected(x, y));
+            }
+        }
+
+        #[test]
+        fn jaro_winkler_bound_never_rejects_a_reaching_pair_of_names(
+            a in NAMEISH, b in NAMEISH, kind in 0u8..5, at in 0usize..12,
+            c in proptest::sample::select(vec!['a', 'и', 'ё', ' ', 'z']),
+        ) {
+            let e = edited(&a, kind, at, c);
+            for (x, y) in [(&a, &b), (&a, &e), (&e, &a)] {
+                let jw = jaro_winkler(x, y);
+                for t in [SIMILAR_JW, CLOSE_JW, 0.5, 0.95] {
+                    if jw >= t {
+                        proptest::prop_assert!(jaro_winkler_may_reach(x, y, t), "{x:?} {y:?} {jw} {t}");
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn name_and_text_levels_equal_reference(
+            a in NAMEISH, b in NAMEISH, ca in NAMEISH, kind in 0u8..5, at in 0usize..12,
+            c in proptest::sample::select(vec!['a', 'и', 'ё', ' ', 'z', '.']),
+        ) {
+            let e = edited(&a, kind, at, c);
+            for (x, y) in [(&a, &b), (&a, &e), (&e, &a), (&b, &e)] {
+                proptest::prop_assert_eq!(given_level(x, &ca, y, ""), given_level_reference(x, &ca, y, ""));
+                proptest::prop_assert_eq!(given_level(x, x, y, &e), given_level_reference(x, x, y, &e));
+                proptest::prop_assert_eq!(surname_level(x, y), surname_level_reference(x, y));
+                proptest::prop_assert_eq!(patronymic_level(x, y), patronymic_level_reference(x, y));
+                proptest::prop_assert_eq!(text_level(x, y), text_level_reference(x, y));
+            }
+        }
+
+        #[test]
+        fn rotated_names_equal_reference(
+            a in proptest::collection::vec("[aeikmnorsv]{1,6}", 3),
+            order in 0usize..6, kind in 0u8..5, at in 0usize..8,
+            c in proptest::sample::select(vec!['a', 'k', 'z']),
+        ) {
+            const PERMS: [[usize; 3]; 6] = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+            let o = PERMS[order];
+            let mut b = [a[o[0]].clone(), a[o[1]].clone(), a[o[2]].clone()];
+            b[at % 3] = edited(&b[at % 3], kind, at, c);
+            let a = [a[0].as_str(), a[1].as_str(), a[2].as_str()];
+            let b = [b[0].as_str(), b[1].as_str(), b[2].as_str()];
+            proptest::prop_assert_eq!(rotated_names(a, b), rotated_names_reference(a, b));
+            proptest::prop_assert_eq!(rotated_names(b, a), rotated_names_reference(b, a));
         }
     }
 }
