@@ -991,7 +991,7 @@ fn walk_gap(
 // Reading one run with libphonenumber
 
 /// A valid number as read by libphonenumber.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 struct Found {
     e164: String,
     country_code: i32,
@@ -1032,6 +1032,18 @@ enum RunOutcome {
 
 /// Parses and validates; `Err` carries what libphonenumber said.
 fn parse_valid(s: &str, region: Option<Region>) -> Result<Found, Rejection> {
+    // Most cells of a Russian base are plain Russian numbers; libphonenumber's regex work
+    // costs some microseconds each, the answer below is the same for a fraction of that.
+    if !slow_path_only() {
+        if let Some(found) = russian_fast(s, region) {
+            return Ok(found);
+        }
+    }
+    parse_valid_lib(s, region)
+}
+
+/// [`parse_valid`] through libphonenumber alone.
+fn parse_valid_lib(s: &str, region: Option<Region>) -> Result<Found, Rejection> {
     let number = PHONE_NUMBER_UTIL.parse(s, region).map_err(Rejection::Parse)?;
     let kind = PHONE_NUMBER_UTIL.get_number_type(&number);
     // libphonenumber's is_valid_number is exactly "has a type" (same metadata lookup).
@@ -1057,6 +1069,112 @@ fn parse_valid(s: &str, region: Option<Region>) -> Result<Found, Rejection> {
         region,
         lib_extension,
     })
+}
+
+/// libphonenumber's answer for the commonest shapes, computed without it: a Russian
+/// 10-digit national number written `+7 N`, or with default region RU as `8 N`, `7 N` or
+/// `N`, with only spaces, hyphens, dots and one pair of parentheses between the digits.
+/// `None` for anything else, or when [`russian_kind`] is not sure; the caller then asks
+/// libphonenumber. Only valid numbers are answered: every rejection keeps libphonenumber's
+/// own reason.
+///
+/// Why these readings are libphonenumber's (RU metadata: national prefix `8`, general
+/// pattern `8\d{13}|[347-9]\d{9}`, only 10-digit national numbers): an 11-digit `8 N` is
+/// not a national number, so the prefix is stripped; an 11-digit `7 N` is not one either
+/// while `N` is, so the country code is stripped; a 10-digit `N` starting with 3, 4, 8 or 9
+/// already is one, so nothing is stripped. Every `+7` number valid in RU belongs to RU,
+/// the main region of +7, which libphonenumber tries first. The tests compare this with
+/// libphonenumber over every 5-digit prefix and random separators.
+fn russian_fast(s: &str, region: Option<Region>) -> Option<Found> {
+    let bytes = s.as_bytes();
+    let mut digits = [0u8; 11];
+    let mut n = 0usize;
+    let (mut open, mut close) = (false, false);
+    let plus = bytes.first() == Some(&b'+');
+    if plus && !bytes.get(1).is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    for &b in bytes.get(usize::from(plus)..)? {
+        match b {
+            b'0'..=b'9' => {
+                *digits.get_mut(n)? = b;
+                n += 1;
+            }
+            b' ' | b'-' | b'.' => {}
+            b'(' if !open => open = true,
+            b')' if open && !close => close = true,
+            _ => return None,
+        }
+    }
+    if open != close {
+        return None;
+    }
+    let ru = region == Some(Region::RU);
+    let national = match (plus, n, digits[0]) {
+        (true, 11, b'7') => digits.get(1..)?,
+        (false, 11, b'7' | b'8') if ru => digits.get(1..)?,
+        (false, 10, _) if ru => digits.get(..10)?,
+        _ => return None,
+    };
+    let kind = russian_kind(national)?;
+    let mut e164 = String::with_capacity(12);
+    e164.push_str("+7");
+    e164.extend(national.iter().map(|&d| char::from(d)));
+    Some(Found { e164, country_code: 7, kind, region: "RU".to_string(), lib_extension: None })
+}
+
+/// Line type of a valid 10-digit Russian national number, from libphonenumber's RU
+/// metadata, where each type of a 10-digit number is decided by its first three digits
+/// (mobile: `9`, but for the sparse `9300` block). `None`: not valid in RU, or the `9300`
+/// block; libphonenumber answers those.
+fn russian_kind(national: &[u8]) -> Option<PhoneKind> {
+    let &[a, b, c, ..] = national else { return None };
+    let kind = match (a, b, c) {
+        (b'9', b'3', b'0') if national.get(3) == Some(&b'0') => return None,
+        (b'9', _, _) => PhoneKind::Mobile,
+        (b'8', b'0', b'0' | b'4') => PhoneKind::TollFree,
+        (b'8', b'0', b'3' | b'9') => PhoneKind::PremiumRate,
+        (b'8', b'0', b'8') => PhoneKind::PersonalNumber,
+        (b'3', b'0', b'1' | b'2')
+        | (b'3', b'3', b'6')
+        | (b'3', b'4', b'1'..=b'3' | b'5'..=b'7' | b'9')
+        | (b'3', b'5', b'1'..=b'3')
+        | (b'3', b'6', b'5')
+        | (b'3', b'8', b'1'..=b'5' | b'8')
+        | (b'3', b'9', b'0' | b'1' | b'4' | b'5')
+        | (b'4', b'0', b'1')
+        | (b'4', b'1', b'1' | b'3' | b'5' | b'6')
+        | (b'4', b'2', b'1' | b'3' | b'4' | b'6' | b'7')
+        | (b'4', b'7', b'1'..=b'5')
+        | (b'4', b'8', b'1'..=b'7')
+        | (b'4', b'9', b'1'..=b'6' | b'8' | b'9')
+        | (b'8', b'1', b'1'..=b'8')
+        | (b'8', b'2', b'0' | b'1')
+        | (b'8', b'3', b'1' | b'3'..=b'6')
+        | (b'8', b'4', b'0'..=b'8')
+        | (b'8', b'5', b'1' | b'5'..=b'7')
+        | (b'8', b'6', b'0'..=b'3' | b'5'..=b'7' | b'9')
+        | (b'8', b'7', b'1'..=b'3' | b'7'..=b'9') => PhoneKind::FixedLine,
+        _ => return None,
+    };
+    Some(kind)
+}
+
+// Tests switch the fast path off to compare it with libphonenumber.
+#[cfg(test)]
+thread_local! {
+    static SLOW_PATH_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+#[cfg(test)]
+fn slow_path_only() -> bool {
+    SLOW_PATH_ONLY.with(std::cell::Cell::get)
+}
+
+#[cfg(not(test))]
+#[inline(always)]
+fn slow_path_only() -> bool {
+    false
 }
 
 #[derive(Debug)]
@@ -1635,6 +1753,310 @@ mod tests {
         assert!(la as f64 >= 0.999 * lv as f64, "lib agreement {la}/{lv}");
         assert!(ia as f64 >= 0.97 * iv as f64, "intent {ia}/{iv}");
         assert!(gv <= lib_gv, "invalid accepted {gv}/{gn}, libphonenumber {lib_gv}");
+    }
+
+    /// Normalizes with libphonenumber alone, as before the fast path.
+    fn norm_slow(raw: &str, opts: &PhoneOptions) -> PhoneCell {
+        SLOW_PATH_ONLY.with(|s| s.set(true));
+        let cell = normalize_phone(raw, opts);
+        SLOW_PATH_ONLY.with(|s| s.set(false));
+        cell
+    }
+
+    /// Deterministic pseudo-random numbers (64-bit LCG) for the exhaustive comparison.
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn next(&mut self, below: u64) -> u64 {
+            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (self.0 >> 33) % below
+        }
+    }
+
+    /// Writes `digits` with random separators drawn from the fast path's alphabet, and
+    /// at most one pair of parentheses.
+    fn scatter(digits: &str, rng: &mut Lcg) -> String {
+        let mut out = String::new();
+        let n = digits.len();
+        // `(` before digit `po`, `)` before digit `pc` (or at the end when `pc == n`).
+        let po = rng.next(n as u64) as usize;
+        let pc = po + 1 + rng.next((n - po) as u64) as usize;
+        let parens = rng.next(3) == 0;
+        for (i, ch) in digits.chars().enumerate() {
+            if parens && i == po {
+                out.push('(');
+            }
+            if parens && i == pc {
+                out.push(')');
+            }
+            if i > 0 {
+                out.push_str(["", "", " ", "-", ".", " - ", "  "][rng.next(7) as usize]);
+            }
+            out.push(ch);
+        }
+        if parens && pc == n {
+            out.push(')');
+        }
+        out
+    }
+
+    /// Every region the fast path must answer for (`+7 …`) or leave alone (national).
+    fn regions() -> [Option<Region>; 6] {
+        [
+            Some(Region::RU),
+            None,
+            Some(Region::KZ),
+            Some(Region::UA),
+            Some(Region::US),
+            Some(Region::DE),
+        ]
+    }
+
+    /// The fast path's answer, when it gives one, is libphonenumber's: for `+7` and every
+    /// 5-digit prefix of the national number, and for every written form over every
+    /// 3-digit prefix, with random separators and several regions. It must also answer
+    /// for every number libphonenumber finds valid in RU (its coverage), but for the
+    /// sparse `9300` block and forms it leaves to libphonenumber (`+(7…`).
+    #[test]
+    fn fast_path_equals_libphonenumber_on_every_prefix() {
+        let mut rng = Lcg(0x5eed);
+        let mut answered = 0usize;
+        let mut check = |s: &str, region: Option<Region>, covered: bool| {
+            let fast = russian_fast(s, region);
+            let lib = parse_valid_lib(s, region);
+            match (&fast, &lib) {
+                (Some(fast), Ok(lib)) => assert_eq!(fast, lib, "{s:?} [{region:?}]"),
+                (Some(fast), Err(e)) => {
+                    panic!("{s:?} [{region:?}]: fast path {fast:?}, libphonenumber {e:?}")
+                }
+                (None, Ok(lib)) => assert!(
+                    !(covered && lib.region == "RU"),
+                    "{s:?} [{region:?}]: fast path declined {lib:?}"
+                ),
+                (None, Err(_)) => {}
+            }
+            answered += usize::from(fast.is_some());
+        };
+        for prefix in 0..100_000u64 {
+            let national = format!("{prefix:05}{:05}", rng.next(100_000));
+            check(&format!("+7{national}"), None, !national.starts_with("9300"));
+        }
+        for prefix in 0..1000u64 {
+            for _ in 0..4 {
+                let national = format!("{prefix:03}{:07}", rng.next(10_000_000));
+                let covered = !national.starts_with("9300");
+                for region in regions() {
+                    let ru = region == Some(Region::RU);
+                    let plus = format!("+{}", scatter(&format!("7{national}"), &mut rng));
+                    check(&plus, region, covered && !plus.starts_with("+("));
+                    check(&scatter(&format!("8{national}"), &mut rng), region, covered && ru);
+                    check(&scatter(&format!("7{national}"), &mut rng), region, covered && ru);
+                    check(&scatter(&national, &mut rng), region, covered && ru);
+                }
+            }
+            // The 9300 block is sparse: every 6-digit prefix of it.
+            for sub in 0..100u64 {
+                let national = format!("9300{sub:02}{:04}", rng.next(10_000));
+                check(&format!("+7 {national}"), None, false);
+                check(&format!("8 {national}"), Some(Region::RU), false);
+            }
+        }
+        assert!(answered > 20_000, "{answered}");
+    }
+
+    /// Edge cases around the fast path: lengths, other prefixes, other regions, texts
+    /// around the number. The whole cell must be the same with and without it.
+    #[test]
+    fn fast_path_edges_give_the_same_cell() {
+        let cases: &[(&str, &str)] = &[
+            ("+79161234567", "RU"),
+            ("89161234567", "RU"),
+            ("79161234567", "RU"),
+            ("9161234567", "RU"),
+            ("916123456", "RU"),
+            ("891612345678", "RU"),
+            ("+791612345678", "RU"),
+            ("+7916123456", "RU"),
+            ("8 800 555-35-35", "RU"),
+            ("8 (804) 333-22-11", "RU"),
+            ("8 809 505 12 34", "RU"),
+            ("8 808 505 12 34", "RU"),
+            ("8 (812) 123-45-67", "RU"),
+            ("8121234567", "RU"),
+            ("8812123456", "RU"),
+            ("8 810 123 45 67", "RU"),
+            ("+7 (727) 220-32-74", "RU"),
+            ("8 (727) 220-32-74", "RU"),
+            ("+7 701 123 45 67", "KZ"),
+            ("8 701 123 45 67", "KZ"),
+            ("8 916 123 45 67", "KZ"),
+            ("8 916 123 45 67", "UA"),
+            ("8 916 123 45 67", "DE"),
+            ("8 916 123 45 67", ""),
+            ("8 916 123 45 67", "ZZ"),
+            ("+7 916 123 45 67", ""),
+            ("+7 916 123 45 67", "US"),
+            ("7 916 123 45 67", "KZ"),
+            ("+7 336 221 23 45", "RU"),
+            ("+7 930 000 00 50", "RU"),
+            ("+7 930 005 12 34", "RU"),
+            ("+7 930 012 34 56", "RU"),
+            ("+7 900 000-00-00", "RU"),
+            ("8 (999) 999-99-99", "RU"),
+            ("+7 (999) 123-45-67 доб. 12", "RU"),
+            ("тел. 8 916 123-45-67 (Иван)", "RU"),
+            ("8 916 123-45-67; 8 495 981-01-85", "RU"),
+            ("8 916 123-45-67 / 8 495 981-01-85", "RU"),
+            ("8 916 123-45-67, 12345", "RU"),
+            ("00 7 916 123 45 67", "RU"),
+            ("8 10 7 916 123 45 67", "GB"),
+            ("+8 916 123-45-67", "RU"),
+            ("+ 7 916 123 45 67", "RU"),
+            ("(+7) 916 123 45 67", "RU"),
+            ("+7 (916)) 123 45 67", "RU"),
+            ("8 ((916) 123 45 67", "RU"),
+            ("8 )916( 123 45 67", "RU"),
+            ("8 (916) 123 (45) 67", "RU"),
+            ("8/916/123 45 67", "RU"),
+            ("8\t916 123 45 67", "RU"),
+            ("8 916 123 45 67.", "RU"),
+            ("+7-916-123-45-67-", "RU"),
+        ];
+        for &(raw, region) in cases {
+            let opts = PhoneOptions::with_region(region);
+            assert_eq!(normalize_phone(raw, &opts), norm_slow(raw, &opts), "{raw:?} [{region}]");
+        }
+        // The fast path answers the plain shapes (else this test would prove nothing).
+        assert!(russian_fast("8 (916) 123-45-67", Some(Region::RU)).is_some());
+        assert!(russian_fast("+7 (495) 981-01-85", None).is_some());
+        assert!(russian_fast("8 916 123 45 67", Some(Region::KZ)).is_none());
+        assert!(russian_fast("+7 930 000 00 50", None).is_none());
+    }
+
+    /// Every row of the corpus slice gives the same cell with and without the fast path.
+    #[test]
+    fn fast_path_same_cells_on_corpus_slice() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/phones_slice.csv");
+        let mut reader = csv::Reader::from_path(path).expect("testdata/phones_slice.csv");
+        let headers = reader.headers().expect("header").clone();
+        let col = |n: &str| headers.iter().position(|h| h == n).expect(n);
+        let (raw_c, reg_c) = (col("raw"), col("default_region"));
+        for rec in reader.records() {
+            let rec = rec.expect("record");
+            let (raw, region) = (rec.get(raw_c).unwrap_or(""), rec.get(reg_c).unwrap_or(""));
+            for region in [region, "RU"] {
+                let opts = PhoneOptions::with_region(region);
+                assert_eq!(normalize_phone(raw, &opts), norm_slow(raw, &opts), "{raw:?}");
+            }
+        }
+    }
+
+    /// Russian numbers as people write them, with labels, comments and extensions.
+    fn russian_written() -> impl Strategy<Value = String> {
+        let prefix = prop_oneof![
+            Just("+7"),
+            Just("8"),
+            Just("7"),
+            Just(""),
+            Just("+8"),
+            Just("00 7"),
+            Just("8 10 7"),
+            Just("+7 8"),
+        ];
+        // Mostly valid ranges (mobile, Moscow, St Petersburg, 8-800), some of any kind.
+        let national = prop_oneof![
+            "9[0-9]{9}",
+            "(495|499|812|800|804|808|809|727|701|336|930)[0-9]{7}",
+            "[0-9]{9,11}",
+        ];
+        let sep = prop_oneof![
+            Just(""),
+            Just(" "),
+            Just("-"),
+            Just("."),
+            Just(" - "),
+            Just("\u{a0}"),
+            Just("\u{2013}"),
+            Just("/"),
+        ];
+        let before = prop_oneof![
+            Just(""),
+            Just("тел. "),
+            Just("моб.: "),
+            Just("Иван "),
+            Just("8 916 123-45-67, "),
+            Just("("),
+        ];
+        let after = prop_oneof![
+            Just(""),
+            Just(" доб. 12"),
+            Just(" (доб. 5809)"),
+            Just(" x2133"),
+            Just(" #21"),
+            Just(" (Иван)"),
+            Just(" - мама"),
+            Just("; +7 495 981-01-85"),
+            Just(" или 89261234567"),
+            Just(")"),
+            Just(" 12345"),
+        ];
+        (
+            before,
+            prefix,
+            national,
+            prop::collection::vec((sep, any::<bool>()), 12),
+            any::<(u8, u8)>(),
+            after,
+        )
+            .prop_map(|(before, prefix, national, seps, (po, pc), after)| {
+                let digits = format!("{prefix}{national}");
+                let n = digits.len().max(1);
+                let (po, pc) = (usize::from(po) % n, usize::from(pc) % n);
+                let parens = po < pc;
+                let mut out = String::from(before);
+                for (i, ch) in digits.chars().enumerate() {
+                    if parens && i == po {
+                        out.push('(');
+                    }
+                    if parens && i == pc {
+                        out.push(')');
+                    }
+                    if let Some((sep, on)) = seps.get(i % seps.len()) {
+                        if *on && i > 0 {
+                            out.push_str(sep);
+                        }
+                    }
+                    out.push(ch);
+                }
+                out.push_str(after);
+                out
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        #[test]
+        fn fast_path_same_cell_on_russian_shapes(
+            raw in russian_written(),
+            region in prop_oneof![
+                4 => Just("RU".to_string()),
+                1 => Just(String::new()),
+                1 => Just("KZ".to_string()),
+                1 => Just("UA".to_string()),
+                1 => Just("DE".to_string()),
+                1 => Just("ZZ".to_string()),
+            ],
+        ) {
+            let opts = PhoneOptions::with_region(region);
+            prop_assert_eq!(normalize_phone(&raw, &opts), norm_slow(&raw, &opts));
+        }
+
+        #[test]
+        fn fast_path_same_cell_on_any_phone_like(raw in phone_like(), region in region()) {
+            let opts = PhoneOptions::with_region(region);
+            prop_assert_eq!(normalize_phone(&raw, &opts), norm_slow(&raw, &opts));
+        }
     }
 
     fn phone_like() -> impl Strategy<Value = String> {
