@@ -451,6 +451,16 @@ impl Default for Interner {
 }
 
 impl Interner {
+    /// Where a value's probe sequence starts in `by_hash`.
+    fn first_slot(s: &str) -> u64 {
+        hash_bytes(0x1234_5678, s.as_bytes())
+    }
+
+    /// The next slot after a 64-bit collision with another value.
+    fn next_slot(h: u64) -> u64 {
+        h.wrapping_add(0x9e37_79b9_7f4a_7c15)
+    }
+
     fn intern(&mut self, s: &str) -> u32 {
         if s.is_empty() {
             return 0;
@@ -459,12 +469,11 @@ impl Interner {
             // Frozen ([`Interner::freeze`]): the index is rebuilt before anything is added.
             self.rebuild_index();
         }
-        let mut h = hash_bytes(0x1234_5678, s.as_bytes());
+        let mut h = Interner::first_slot(s);
         loop {
             match self.by_hash.get(&h) {
                 Some(&id) if self.get(id) == s => return id,
-                // A 64-bit collision with another string: probe the next slot.
-                Some(_) => h = h.wrapping_add(0x9e37_79b9_7f4a_7c15),
+                Some(_) => h = Interner::next_slot(h),
                 None => {
                     let id = u32::try_from(self.spans.len()).unwrap_or(u32::MAX);
                     if id == u32::MAX {
@@ -503,10 +512,10 @@ impl Interner {
         by_hash.reserve(self.spans.len());
         for id in 1..self.spans.len() {
             let Ok(id) = u32::try_from(id) else { break };
-            let mut h = hash_bytes(0x1234_5678, self.get(id).as_bytes());
-            // Same probing as `intern`: each id lands where `intern` put it.
+            // Inserted in id order, each id lands in the slot `intern` gave it.
+            let mut h = Interner::first_slot(self.get(id));
             while by_hash.contains_key(&h) {
-                h = h.wrapping_add(0x9e37_79b9_7f4a_7c15);
+                h = Interner::next_slot(h);
             }
             by_hash.insert(h, id);
         }
