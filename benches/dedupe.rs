@@ -9,7 +9,7 @@
 
 use std::time::{Duration, Instant};
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use steward::dedupe::{BirthDate, DedupeSettings, Entity, EntityTable, Gender, dedupe_table};
 
 struct Rng(u64);
@@ -302,7 +302,7 @@ fn bench(c: &mut Criterion) {
         }
         let built = t0.elapsed();
         let t1 = Instant::now();
-        let r = dedupe_table(&table, &DedupeSettings::default());
+        let r = dedupe_table(table, &DedupeSettings::default());
         let s = &r.stats;
         println!(
             "scale {n}: build {:.2}s dedupe {:.2}s; candidates {} matched {} review {} vetoed {} clusters {} capped {} split {} em_iter {}",
@@ -351,7 +351,7 @@ fn bench(c: &mut Criterion) {
     group.sample_size(10).measurement_time(Duration::from_secs(10));
     for n in [10_000usize, 100_000] {
         let table = EntityTable::from_entities(&contacts(n, 42));
-        let r = dedupe_table(&table, &DedupeSettings::default());
+        let r = dedupe_table(table.clone(), &DedupeSettings::default());
         println!(
             "dedupe/{n}: {} candidate pairs of {} ({:.4}%), {} matched, {} multi-record clusters",
             r.stats.candidate_pairs,
@@ -362,7 +362,11 @@ fn bench(c: &mut Criterion) {
         );
         group.throughput(Throughput::Elements(n as u64));
         group.bench_with_input(BenchmarkId::from_parameter(n), &table, |b, t| {
-            b.iter(|| dedupe_table(t, &DedupeSettings::default()));
+            b.iter_batched(
+                || t.clone(),
+                |t| dedupe_table(t, &DedupeSettings::default()),
+                BatchSize::LargeInput,
+            );
         });
     }
     group.finish();

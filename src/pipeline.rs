@@ -502,8 +502,7 @@ fn deduplicate(
         review_threshold: params.review_threshold,
         ..DedupeSettings::default()
     };
-    let result = dedupe::dedupe_table(&table, &settings);
-    drop(table);
+    let result = dedupe::dedupe_table(table, &settings);
     let where_is = |i: u32| {
         input.rows.get(i as usize).map_or_else(String::new, |r| {
             let file = &input.sources[r.source as usize].path;

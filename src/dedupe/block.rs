@@ -515,7 +515,10 @@ fn hashed_pass(
                 size: members.len() as u64,
             });
             let mut sorted = members;
-            sorted.sort_by(|&x, &y| name_order(t, x as usize, y as usize).then(x.cmp(&y)));
+            sorted.sort_by(|&x, &y| {
+                name_order(t, x as usize, y as usize)
+                    .then_with(|| t.record(x as usize).cmp(&t.record(y as usize)))
+            });
             window_pairs(&sorted, window, &mut windows);
         }
     }
@@ -597,14 +600,16 @@ fn sorted_pass(
             let mut buf = String::new();
             let mut out = Vec::new();
             for i in c * CHUNK..((c + 1) * CHUNK).min(t.len()) {
-                pass.for_each_key(t, i, &mut buf, &mut |k| out.push((k.to_owned(), i as u32)));
+                // Ties are broken by input index, whatever the layout.
+                let record = t.record(i);
+                pass.for_each_key(t, i, &mut buf, &mut |k| out.push((k.to_owned(), record)));
             }
             out
         })
         .collect();
     let mut keyed: Vec<(String, u32)> = chunks.concat();
     keyed.par_sort_unstable();
-    let sorted: Vec<u32> = keyed.into_iter().map(|e| e.1).collect();
+    let sorted: Vec<u32> = keyed.into_iter().map(|e| t.slot(e.1) as u32).collect();
     let mut pairs = Vec::new();
     window_pairs(&sorted, window, &mut pairs);
     let stats = PassStats {

@@ -621,7 +621,8 @@ pub(crate) fn estimate(
         .map(|chunk| {
             let mut acc = [[0u64; 8]; N_FIELDS];
             for &(a, b) in chunk {
-                let lv = compare::compare(t, a as usize, b as usize).levels;
+                // Sampled by input index: the same pairs whatever the layout.
+                let lv = compare::compare(t, t.slot(a), t.slot(b)).levels;
                 for (k, &l) in lv.iter().enumerate() {
                     if let Some(x) = acc[k].get_mut(l as usize) {
                         *x += 1;
