@@ -1116,22 +1116,28 @@ fn cluster_label(c: u32) -> String {
 }
 
 fn write_clusters(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result<()> {
-    let mut w = csv::WriterBuilder::new().from_writer(set.create("clusters.csv")?);
-    w.write_record(["source", "row", "id", "cluster", "status"]).map_err(|e| csv_error(path, e))?;
+    /// One line of `clusters.csv`: a data row (by index), or a quarantined row (by index)
+    /// with the cluster of its own it gets.
+    enum Line {
+        Row(usize),
+        Quarantined(usize, u32),
+    }
     let id_col = analysis.columns.first(Role::Id);
     let cluster_of = analysis.dedupe.as_ref().map(|d| d.cluster_of.as_slice());
-    let mut sizes: BTreeMap<u32, usize> = BTreeMap::new();
+    let mut sizes: Vec<u32> = Vec::new();
     if let Some(all) = cluster_of {
+        sizes = vec![0; all.iter().max().map_or(0, |&m| m as usize + 1)];
         for &c in all {
-            *sizes.entry(c).or_default() += 1;
+            sizes[c as usize] += 1;
         }
     }
     let mut next_free = cluster_of
         .map_or(analysis.input.rows.len() as u32, |all| all.iter().max().map_or(0, |m| m + 1));
     // Rows and quarantined rows, merged back into input order.
-    let (mut r, mut q) = (0usize, 0usize);
     let rows = &analysis.input.rows;
     let quarantine = &analysis.input.quarantine;
+    let mut lines = Vec::with_capacity(rows.len() + quarantine.len());
+    let (mut r, mut q) = (0usize, 0usize);
     while r < rows.len() || q < quarantine.len() {
         let take_row = match (rows.get(r), quarantine.get(q)) {
             (Some(a), Some(b)) => (a.source, a.row) < (b.source, b.row),
@@ -1139,32 +1145,41 @@ fn write_clusters(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Resu
             _ => false,
         };
         if take_row {
-            let row = &rows[r];
-            let c = cluster_of.and_then(|all| all.get(r).copied()).unwrap_or(r as u32);
-            let status =
-                if sizes.get(&c).copied().unwrap_or(1) > 1 { "duplicate" } else { "single" };
-            let id = id_col.map_or("", |i| analysis.normalized[r].raw(i));
-            let src = &analysis.input.sources[row.source as usize].path;
-            w.write_record([src.as_str(), &row.row.to_string(), id, &cluster_label(c), status])
-                .map_err(|e| csv_error(path, e))?;
+            lines.push(Line::Row(r));
             r += 1;
         } else {
-            let qr = &quarantine[q];
-            let src = &analysis.input.sources[qr.source as usize].path;
             // A quarantined row is its own cluster: it was never compared.
-            w.write_record([
-                src.as_str(),
-                &qr.row.to_string(),
-                "",
-                &cluster_label(next_free),
-                "quarantined",
-            ])
-            .map_err(|e| csv_error(path, e))?;
+            lines.push(Line::Quarantined(q, next_free));
             next_free += 1;
             q += 1;
         }
     }
-    finish_csv(w, path)
+    let source = |s: u32| analysis.input.sources[s as usize].path.as_str();
+    let header = ["source", "row", "id", "cluster", "status"];
+    write_csv_batched(
+        set,
+        "clusters.csv",
+        path,
+        &header,
+        &lines,
+        WRITE_BATCH,
+        |line, w| match *line {
+            Line::Row(r) => {
+                let row = &rows[r];
+                let c = cluster_of.and_then(|all| all.get(r).copied()).unwrap_or(r as u32);
+                let duplicate = sizes.get(c as usize).is_some_and(|&n| n > 1);
+                let status = if duplicate { "duplicate" } else { "single" };
+                let id = id_col.map_or("", |i| analysis.normalized[r].raw(i));
+                let (row_no, cluster) = (row.row.to_string(), cluster_label(c));
+                w.write_record([source(row.source), &row_no, id, &cluster, status])
+            }
+            Line::Quarantined(q, c) => {
+                let qr = &quarantine[q];
+                let (row_no, cluster) = (qr.row.to_string(), cluster_label(c));
+                w.write_record([source(qr.source), &row_no, "", &cluster, "quarantined"])
+            }
+        },
+    )
 }
 
 /// Writes the CSV file `name`: `header`, then `items` a batch at a time. Each batch is

@@ -12,7 +12,7 @@ pub struct Bar {
     enabled: bool,
     timings: bool,
     bar: Mutex<Option<ProgressBar>>,
-    stage: Mutex<Option<(&'static str, u64, Instant)>>,
+    stage: Mutex<Option<Stage>>,
     started: Instant,
 }
 
@@ -30,11 +30,14 @@ impl Bar {
     }
 }
 
+/// The running stage: name, rows, start, and the process's CPU seconds at its start.
+type Stage = (&'static str, u64, Instant, Option<f64>);
+
 impl steward::progress::Progress for Bar {
     fn start(&self, stage: &'static str, total: u64) {
         if self.timings {
             if let Ok(mut slot) = self.stage.lock() {
-                *slot = Some((stage, total, Instant::now()));
+                *slot = Some((stage, total, Instant::now(), cpu_seconds()));
             }
         }
         if !self.enabled {
@@ -77,15 +80,31 @@ impl steward::progress::Progress for Bar {
                 bar.finish_and_clear();
             }
         }
-        if let Some((stage, total, at)) = self.stage.lock().ok().and_then(|mut s| s.take()) {
+        if let Some((stage, total, at, cpu_at)) = self.stage.lock().ok().and_then(|mut s| s.take())
+        {
+            let cpu = match (cpu_at, cpu_seconds()) {
+                (Some(a), Some(b)) => format!(", cpu {:.2} s", b - a),
+                _ => String::new(),
+            };
             eprintln!(
-                "timing: {stage:<22} {:>8.3} s ({total} rows; {:.3} s since start{})",
+                "timing: {stage:<22} {:>8.3} s ({total} rows{cpu}; {:.3} s since start{})",
                 at.elapsed().as_secs_f64(),
                 self.started.elapsed().as_secs_f64(),
                 memory().map(|m| format!("; {m}")).unwrap_or_default()
             );
         }
     }
+}
+
+/// CPU time of this process so far, all threads, user and system, where the OS tells it
+/// (Linux: `/proc/self/stat` counts in clock ticks of 1/100 s). Against a stage's wall time it
+/// shows how well the stage used the cores.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks = |k: usize| fields.get(k)?.parse::<f64>().ok();
+    Some((ticks(11)? + ticks(12)?) / 100.0)
 }
 
 /// Resident and peak memory of this process, where the OS tells it (Linux).
