@@ -421,27 +421,85 @@ pub(crate) fn candidate_pairs(t: &EntityTable, settings: &DedupeSettings) -> Blo
 }
 
 /// The union of sorted, deduplicated `lists` in ascending order, each pair with the bits of
-/// every list that holds it.
+/// every list that holds it. The key range is cut into parts merged on all cores, each into
+/// its own region of the output, which are then closed up.
 fn merge_sorted(lists: &[(Vec<u64>, u16)]) -> (Vec<u64>, Vec<u16>) {
+    let total: usize = lists.iter().map(|(l, _)| l.len()).sum();
+    // Cut points: quantiles of the longest list (any increasing keys give the same union).
+    const PARTS: usize = 32;
+    let longest = lists.iter().map(|(l, _)| l.as_slice()).max_by_key(|l| l.len()).unwrap_or(&[]);
+    let mut cuts: Vec<u64> =
+        (1..PARTS).filter_map(|k| longest.get(k * longest.len() / PARTS).copied()).collect();
+    cuts.dedup();
+    // Part `p` holds the pairs in `[cuts[p-1], cuts[p])`: per list, where each part starts.
+    let starts: Vec<Vec<usize>> = lists
+        .iter()
+        .map(|(l, _)| {
+            let mut v = vec![0];
+            v.extend(cuts.iter().map(|&c| l.partition_point(|&q| q < c)));
+            v.push(l.len());
+            v
+        })
+        .collect();
+    let parts = cuts.len() + 1;
+    let room: Vec<usize> =
+        (0..parts).map(|p| starts.iter().map(|s| s[p + 1] - s[p]).sum()).collect();
+    let mut pairs = vec![0u64; total];
+    let mut sources = vec![0u16; total];
+    // Each part gets room for all its entries; it writes its distinct pairs at the front.
+    let mut regions: Vec<(&mut [u64], &mut [u16])> = Vec::with_capacity(parts);
+    let (mut rest_p, mut rest_s) = (pairs.as_mut_slice(), sources.as_mut_slice());
+    for &r in &room {
+        let (p, tail_p) = std::mem::take(&mut rest_p).split_at_mut(r);
+        let (s, tail_s) = std::mem::take(&mut rest_s).split_at_mut(r);
+        regions.push((p, s));
+        (rest_p, rest_s) = (tail_p, tail_s);
+    }
+    let written: Vec<usize> = regions
+        .into_par_iter()
+        .enumerate()
+        .map(|(p, (out_p, out_s))| {
+            let slices: Vec<(&[u64], u16)> =
+                lists.iter().zip(&starts).map(|((l, b), s)| (&l[s[p]..s[p + 1]], *b)).collect();
+            merge_into(&slices, out_p, out_s)
+        })
+        .collect();
+    // Close the gaps between the parts' regions.
+    let mut end = 0;
+    let mut from = 0;
+    for (&n, &r) in written.iter().zip(&room) {
+        pairs.copy_within(from..from + n, end);
+        sources.copy_within(from..from + n, end);
+        end += n;
+        from += r;
+    }
+    pairs.truncate(end);
+    sources.truncate(end);
+    pairs.shrink_to_fit();
+    sources.shrink_to_fit();
+    (pairs, sources)
+}
+
+/// Merges sorted `lists` into `pairs`/`sources` (room for every entry), one entry per
+/// distinct pair with the bits of every list holding it; returns how many were written.
+fn merge_into(lists: &[(&[u64], u16)], pairs: &mut [u64], sources: &mut [u16]) -> usize {
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
-    let total: usize = lists.iter().map(|(l, _)| l.len()).sum();
-    let mut pairs: Vec<u64> = Vec::with_capacity(total);
-    let mut sources: Vec<u16> = Vec::with_capacity(total);
     let mut next = vec![0usize; lists.len()];
     let mut heap: BinaryHeap<Reverse<(u64, usize)>> = lists
         .iter()
         .enumerate()
         .filter_map(|(k, (l, _))| l.first().map(|&q| Reverse((q, k))))
         .collect();
+    let mut n = 0;
     while let Some(Reverse((q, k))) = heap.pop() {
         let bits = lists.get(k).map_or(0, |(_, b)| *b);
-        match (pairs.last(), sources.last_mut()) {
-            (Some(&last), Some(b)) if last == q => *b |= bits,
-            _ => {
-                pairs.push(q);
-                sources.push(bits);
-            }
+        if n > 0 && pairs[n - 1] == q {
+            sources[n - 1] |= bits;
+        } else {
+            pairs[n] = q;
+            sources[n] = bits;
+            n += 1;
         }
         if let (Some(i), Some((l, _))) = (next.get_mut(k), lists.get(k)) {
             *i += 1;
@@ -450,9 +508,7 @@ fn merge_sorted(lists: &[(Vec<u64>, u16)]) -> (Vec<u64>, Vec<u16>) {
             }
         }
     }
-    pairs.shrink_to_fit();
-    sources.shrink_to_fit();
-    (pairs, sources)
+    n
 }
 
 /// Keys of every record for one pass, as sorted `(key hash, record)` entries.
@@ -644,6 +700,30 @@ mod tests {
         assert_eq!(merge_sorted(&[]), (vec![], vec![]));
     }
     use crate::dedupe::Entity;
+
+    proptest::proptest! {
+        #[test]
+        fn merging_in_parts_is_merging_at_once(
+            raw in proptest::collection::vec(proptest::collection::vec(0u64..400, 0..300), 0..6)
+        ) {
+            let lists: Vec<(Vec<u64>, u16)> = raw
+                .into_iter()
+                .enumerate()
+                .map(|(k, mut l)| {
+                    l.sort_unstable();
+                    l.dedup();
+                    (l, 1 << k)
+                })
+                .collect();
+            let total: usize = lists.iter().map(|(l, _)| l.len()).sum();
+            let (mut pairs, mut sources) = (vec![0; total], vec![0; total]);
+            let whole: Vec<(&[u64], u16)> = lists.iter().map(|(l, b)| (l.as_slice(), *b)).collect();
+            let n = merge_into(&whole, &mut pairs, &mut sources);
+            pairs.truncate(n);
+            sources.truncate(n);
+            proptest::prop_assert_eq!(merge_sorted(&lists), (pairs, sources));
+        }
+    }
 
     #[test]
     fn soundex_codes() {
