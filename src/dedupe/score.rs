@@ -115,7 +115,14 @@ pub struct Model {
     pub(crate) name_groups: Vec<(u64, u32)>,
     #[serde(skip)]
     weights: Vec<Vec<f64>>,
+    /// `tf_weight` of counts below [`TF_MEMO`] per field, computed once: scoring millions of
+    /// pairs would otherwise take a logarithm per exact field.
+    #[serde(skip)]
+    tf_memo: Vec<Vec<f64>>,
 }
+
+/// Counts whose term-frequency weight is computed in advance (larger ones are rare).
+const TF_MEMO: u32 = 4096;
 
 /// Where term frequencies come from: the table being deduplicated, or the model's copy.
 pub(crate) enum Tf<'a> {
@@ -327,6 +334,13 @@ impl Model {
     }
 
     fn tf_weight(&self, f: Field, count: u32) -> f64 {
+        match self.tf_memo.get(f as usize).and_then(|m| m.get(count as usize)) {
+            Some(&w) => w,
+            None => self.tf_weight_of(f, count),
+        }
+    }
+
+    fn tf_weight_of(&self, f: Field, count: u32) -> f64 {
         let Some(p) = self.fields.get(f as usize) else { return 0.0 };
         let (Some(&m), Some(&u)) = (p.m.get(EXACT as usize), p.u.get(EXACT as usize)) else {
             return 0.0;
@@ -781,7 +795,19 @@ pub(crate) fn estimate(
             v
         },
         weights,
+        tf_memo: Vec::new(),
     };
+    let tf_memo = Field::ALL
+        .into_iter()
+        .map(|f| {
+            if model.tf_adjustment && tf_field(f) {
+                (0..TF_MEMO).map(|c| model.tf_weight_of(f, c)).collect()
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    let model = Model { tf_memo, ..model };
     (model, sampled)
 }
 
@@ -875,6 +901,29 @@ mod tests {
         assert!((probability(0.0) - 0.5).abs() < 1e-12);
         assert!((probability(10.0) - 1024.0 / 1025.0).abs() < 1e-12);
         assert!(probability(-60.0) < 1e-17);
+    }
+
+    #[test]
+    fn remembered_tf_weights_are_the_computed_ones() {
+        use crate::dedupe::{DedupeSettings, Entity, dedupe};
+        let people: Vec<Entity> = (0..60)
+            .map(|k| Entity {
+                given: ["ivan", "petr", "anna"][k % 3].into(),
+                surname: ["ivanov", "petrov", "smirnov", "orlov"][k % 4].into(),
+                phones: vec![format!("+7916{:07}", k % 40)],
+                ..Entity::default()
+            })
+            .collect();
+        let model = dedupe(&people, &DedupeSettings::default()).model;
+        let mut checked = 0;
+        for f in Field::ALL.into_iter().filter(|&f| tf_field(f)) {
+            assert_eq!(model.tf_memo[f as usize].len(), TF_MEMO as usize);
+            for c in [0, 1, 2, 3, 17, TF_MEMO - 1, TF_MEMO, TF_MEMO + 5, u32::MAX] {
+                assert_eq!(model.tf_weight(f, c).to_bits(), model.tf_weight_of(f, c).to_bits());
+                checked += 1;
+            }
+        }
+        assert!(checked > 0);
     }
 
     #[test]
