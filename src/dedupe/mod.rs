@@ -5,6 +5,9 @@
 //! (lower-case, `ё→е`, Cyrillic transliterated, empty = missing); building them from CSV rows
 //! is the caller's job. Pipeline of [`dedupe_table`]:
 //!
+//! 0. Layout: the table's records are reordered by name ([`EntityTable::laid_out_by_name`])
+//!    so that the records of a candidate pair lie near each other in memory. Steps 1–3 work
+//!    on these slots; ties and results use input indices, so the layout changes no output.
 //! 1. [`block`]: several blocking passes (exact phone, email, INN, national id, name + birth
 //!    date, surname + initial + locality/postcode, postcode + birth date, phonetic names,
 //!    sorted neighbourhood on name keys) are unioned into candidate pairs. Oversized blocks
@@ -630,7 +633,9 @@ pub(crate) struct Row {
 /// Entities in compact columnar form (interned strings, `u32` ids): what the engine works on.
 ///
 /// Build it row by row with [`EntityTable::push`] to avoid holding a million [`Entity`] values
-/// at once, then call [`dedupe_table`]. Record `i` is the `i`-th pushed entity.
+/// at once, then call [`dedupe_table`]. Record `i` is the `i`-th pushed entity; in a table
+/// laid out by [`EntityTable::laid_out_by_name`], indices are slots and
+/// [`EntityTable::record`] gives the pushed index.
 #[derive(Clone, Debug, Default)]
 pub struct EntityTable {
     source: Vec<u32>,
