@@ -5,7 +5,7 @@
 //! (lower-case, `ё→е`, Cyrillic transliterated, empty = missing); building them from CSV rows
 //! is the caller's job. Pipeline of [`dedupe_table`]:
 //!
-//! 0. Layout: the table's records are reordered by name ([`EntityTable::laid_out_by_name`])
+//! 0. Layout: the table's records are reordered by name (`EntityTable::laid_out_by_name`)
 //!    so that the records of a candidate pair lie near each other in memory. Steps 1–3 work
 //!    on these slots; ties and results use input indices, so the layout changes no output.
 //! 1. [`block`]: several blocking passes (exact phone, email, INN, national id, name + birth
@@ -634,8 +634,8 @@ pub(crate) struct Row {
 ///
 /// Build it row by row with [`EntityTable::push`] to avoid holding a million [`Entity`] values
 /// at once, then call [`dedupe_table`]. Record `i` is the `i`-th pushed entity; in a table
-/// laid out by [`EntityTable::laid_out_by_name`], indices are slots and
-/// [`EntityTable::record`] gives the pushed index.
+/// laid out by `EntityTable::laid_out_by_name`, indices are slots and
+/// `EntityTable::record` gives the pushed index.
 #[derive(Clone, Debug, Default)]
 pub struct EntityTable {
     source: Vec<u32>,
@@ -647,7 +647,7 @@ pub struct EntityTable {
     address_features: std::sync::OnceLock<Vec<compare::AddressFeatures>>,
     pub(crate) phones: MultiCol,
     pub(crate) emails: MultiCol,
-    /// For a table laid out by [`EntityTable::laid_out_by_name`]: the pushed (input) index of
+    /// For a table laid out by `EntityTable::laid_out_by_name`: the pushed (input) index of
     /// the record in each slot, and the slot of each input record. Empty: slots are input
     /// indices.
     record_of: Vec<u32>,
@@ -1066,7 +1066,7 @@ pub fn dedupe(entities: &[Entity], settings: &DedupeSettings) -> DedupeResult {
 /// Deduplicates the records of `table`. Runs on the current rayon thread pool; the result
 /// does not depend on the number of threads.
 ///
-/// The table is first laid out by name ([`EntityTable::laid_out_by_name`]) so that the two
+/// The table is first laid out by name (`EntityTable::laid_out_by_name`) so that the two
 /// records of most candidate pairs lie near each other in memory. Blocking, comparison and
 /// scoring run on slots; ties are broken and pairs oriented by input index, and everything
 /// returned is in input indices, so the result is the same as on the table as pushed.
