@@ -141,7 +141,7 @@ pub struct NormalizedRow {
     /// issues ("date rewritten", "phone rewritten") are kept in `rewritten` instead: read a
     /// row's issues through [`NormalizedRow::all_issues`].
     pub issues: Vec<CellIssue>,
-    /// The cells whose only-first issue is a [`Rewrite`], two bits per column (columns below
+    /// The cells whose only-first issue is a `Rewrite`, two bits per column (columns below
     /// 32): a base has millions of them, and each would be a 64-byte [`CellIssue`].
     pub rewritten: Rewritten,
     /// How many of `issues` normalization made (the rest came from later checks): the
@@ -216,7 +216,7 @@ impl Rewrite {
     }
 }
 
-/// Two bits per column (below 32): which [`Rewrite`] issue, if any, the cell has.
+/// Two bits per column (below 32): which `Rewrite` issue, if any, the cell has.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Rewritten(u64);
 
