@@ -1,6 +1,9 @@
 //! Writing outputs atomically: every file is written under a temporary name in the output
 //! folder and renamed into place only when the whole run succeeded. A failed run leaves no
 //! partial outputs behind.
+//!
+//! Each finished file is synced to disk on its own thread while the next one is written;
+//! [`OutputSet::commit`] waits for every sync before it renames anything.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -13,6 +16,8 @@ use crate::error::{Error, Result};
 pub struct OutputSet {
     dir: PathBuf,
     pending: Vec<(PathBuf, PathBuf)>,
+    /// Files finished and being synced to disk, with the path named in an error.
+    syncing: Vec<(PathBuf, std::thread::JoinHandle<std::io::Result<()>>)>,
     committed: bool,
 }
 
@@ -34,7 +39,12 @@ impl OutputSet {
                 }
             }
         }
-        Ok(OutputSet { dir: dir.to_path_buf(), pending: Vec::new(), committed: false })
+        Ok(OutputSet {
+            dir: dir.to_path_buf(),
+            pending: Vec::new(),
+            syncing: Vec::new(),
+            committed: false,
+        })
     }
 
     /// Opens `name` for writing under a temporary name.
@@ -47,8 +57,64 @@ impl OutputSet {
         Ok(BufWriter::with_capacity(1 << 16, file))
     }
 
-    /// Renames every file into place. Until this is called, dropping the set removes them.
+    /// Flushes a file opened by [`OutputSet::create`] and starts syncing it to disk; `name`
+    /// is the path errors name. The sync runs beside the next output: [`OutputSet::commit`]
+    /// waits for it and fails if it failed.
+    pub fn finish(&mut self, mut writer: BufWriter<File>, name: &Path) -> Result<()> {
+        writer.flush().map_err(|cause| Error::Write { path: name.to_path_buf(), cause })?;
+        let file = writer
+            .into_inner()
+            .map_err(|e| Error::Write { path: name.to_path_buf(), cause: e.into_error() })?;
+        // The thread syncs a second handle of the file: if it cannot start, this one is
+        // synced here instead.
+        let spawned = file.try_clone().and_then(|handle| {
+            std::thread::Builder::new().name("steward-sync".into()).spawn(move || handle.sync_all())
+        });
+        match spawned {
+            Ok(handle) => self.syncing.push((name.to_path_buf(), handle)),
+            Err(_) => sync_now(&file, name)?,
+        }
+        Ok(())
+    }
+
+    /// Flushes `writer` and starts syncing what it holds so far to disk, unless an earlier
+    /// such sync is still running: a large output then has little left to sync when it is
+    /// finished. `name` is the path errors name.
+    pub fn write_back(&mut self, writer: &mut BufWriter<File>, name: &Path) -> Result<()> {
+        if self.syncing.last().is_some_and(|(_, running)| !running.is_finished()) {
+            return Ok(());
+        }
+        writer.flush().map_err(|cause| Error::Write { path: name.to_path_buf(), cause })?;
+        // Only a head start: when no thread can start, `finish` syncs it all.
+        let started = writer.get_ref().try_clone().and_then(|handle| {
+            std::thread::Builder::new()
+                .name("steward-sync".into())
+                .spawn(move || handle.sync_data())
+        });
+        if let Ok(handle) = started {
+            self.syncing.push((name.to_path_buf(), handle));
+        }
+        Ok(())
+    }
+
+    /// Waits for every file's sync; the first failure, in the order files were finished.
+    fn synced(&mut self) -> Result<()> {
+        let mut first_error = None;
+        for (name, handle) in std::mem::take(&mut self.syncing) {
+            let outcome = handle.join().unwrap_or_else(|_| {
+                Err(std::io::Error::other("the thread syncing this file to disk failed"))
+            });
+            if let Err(cause) = outcome {
+                first_error.get_or_insert(Error::Write { path: name, cause });
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+
+    /// Waits until every file is on disk, then renames each into place. Until this is
+    /// called, dropping the set removes them.
     pub fn commit(mut self) -> Result<Vec<PathBuf>> {
+        self.synced()?;
         let mut done = Vec::new();
         for (temp, target) in std::mem::take(&mut self.pending) {
             std::fs::rename(&temp, &target)
@@ -62,6 +128,8 @@ impl OutputSet {
 
 impl Drop for OutputSet {
     fn drop(&mut self) {
+        // A failed run still waits for its syncs, so no thread outlives the set.
+        let _ = self.synced();
         if !self.committed {
             for (temp, _) in &self.pending {
                 let _ = std::fs::remove_file(temp);
@@ -70,12 +138,71 @@ impl Drop for OutputSet {
     }
 }
 
-/// Flushes a buffered writer, mapping the error to the output's path.
-pub fn finish(mut writer: BufWriter<File>, name: &Path) -> Result<()> {
-    writer.flush().map_err(|cause| Error::Write { path: name.to_path_buf(), cause })?;
-    writer
-        .into_inner()
-        .map_err(|e| Error::Write { path: name.to_path_buf(), cause: e.into_error() })?
-        .sync_all()
-        .map_err(|cause| Error::Write { path: name.to_path_buf(), cause })
+fn sync_now(file: &File, name: &Path) -> Result<()> {
+    file.sync_all().map_err(|cause| Error::Write { path: name.to_path_buf(), cause })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(set: &mut OutputSet, name: &str, text: &str) {
+        let path = set.dir.join(name);
+        let mut w = set.create(name).unwrap();
+        w.write_all(text.as_bytes()).unwrap();
+        set.finish(w, &path).unwrap();
+    }
+
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn committed_files_are_whole_and_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut set = OutputSet::new(dir.path(), &["a.csv", "b.csv"], &[]).unwrap();
+        write(&mut set, "a.csv", "x,y\n1,2\n");
+        write(&mut set, "b.csv", &"z\n".repeat(100_000));
+        assert_eq!(set.syncing.len(), 2, "both files are synced beside the next output");
+        let done = set.commit().unwrap();
+        assert_eq!(done, [dir.path().join("a.csv"), dir.path().join("b.csv")]);
+        assert_eq!(listing(dir.path()), ["a.csv", "b.csv"], "no temporary file is left");
+        assert_eq!(std::fs::read_to_string(dir.path().join("a.csv")).unwrap(), "x,y\n1,2\n");
+        assert_eq!(std::fs::read(dir.path().join("b.csv")).unwrap().len(), 200_000);
+    }
+
+    #[test]
+    fn written_back_files_are_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.csv");
+        let mut set = OutputSet::new(dir.path(), &["big.csv"], &[]).unwrap();
+        let mut w = set.create("big.csv").unwrap();
+        for line in 0..2000 {
+            writeln!(w, "{line},{}", "v".repeat(100)).unwrap();
+            if line % 100 == 0 {
+                set.write_back(&mut w, &path).unwrap();
+            }
+        }
+        assert!(!set.syncing.is_empty(), "the first write-back starts a sync");
+        set.finish(w, &path).unwrap();
+        set.commit().unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.lines().count(), 2000);
+        assert!(text.ends_with(&format!("1999,{}\n", "v".repeat(100))));
+    }
+
+    #[test]
+    fn a_set_dropped_before_commit_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut set = OutputSet::new(dir.path(), &["a.csv", "b.csv"], &[]).unwrap();
+        write(&mut set, "a.csv", "x\n");
+        let _unfinished = set.create("b.csv").unwrap();
+        drop(set);
+        assert!(listing(dir.path()).is_empty(), "{:?}", listing(dir.path()));
+    }
 }

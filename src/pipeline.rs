@@ -13,7 +13,7 @@ use crate::normalize::{CellIssue, email, phone};
 use crate::normalize::{
     NormalizeContext, NormalizeSettings, NormalizedRow, normalize_row_with_name,
 };
-use crate::output::{self, OutputSet};
+use crate::output::OutputSet;
 use crate::progress::Progress;
 use crate::report::model::{
     Accounting, GateSummary, Report, RuleCount, SAMPLES_PER_RULE, SCHEMA_VERSION, Tool,
@@ -409,11 +409,9 @@ pub fn analyze(config: &RunConfig, command: &str, progress: &dyn Progress) -> Re
 fn recency(record: &crate::record::Record, columns: &ColumnMap) -> Option<chrono::NaiveDate> {
     [Role::LastActivityAt, Role::LastPurchaseAt, Role::CreatedAt]
         .iter()
-        .flat_map(|&role| columns.indices(role).collect::<Vec<_>>())
+        .flat_map(|&role| columns.indices(role))
         .filter_map(|c| record.get(c))
-        .filter_map(|v| {
-            v.get(..10).and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        })
+        .filter_map(crate::normalize::date::iso_date_prefix)
         .max()
 }
 
@@ -917,7 +915,7 @@ fn write_outputs(
                 let mut w = set.create(name)?;
                 std::io::Write::write_all(&mut w, text.as_bytes())
                     .map_err(|cause| Error::Write { path: path.clone(), cause })?;
-                output::finish(w, &path)?;
+                set.finish(w, &path)?;
             }
         }
         progress.finish();
@@ -951,12 +949,16 @@ fn csv_error(path: &Path, e: csv::Error) -> Error {
     Error::Write { path: path.to_path_buf(), cause: source }
 }
 
-fn finish_csv(w: csv::Writer<std::io::BufWriter<std::fs::File>>, path: &Path) -> Result<()> {
+fn finish_csv(
+    set: &mut OutputSet,
+    w: csv::Writer<std::io::BufWriter<std::fs::File>>,
+    path: &Path,
+) -> Result<()> {
     let inner = w.into_inner().map_err(|e| Error::Write {
         path: path.to_path_buf(),
         cause: std::io::Error::other(e.to_string()),
     })?;
-    output::finish(inner, path)
+    set.finish(inner, path)
 }
 
 fn write_cleaned(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result<()> {
@@ -1224,8 +1226,9 @@ fn write_csv_batched<T: Sync>(
         for part in parts {
             write(&mut out, &part)?;
         }
+        set.write_back(&mut out, path)?;
     }
-    output::finish(out, path)
+    set.finish(out, path)
 }
 
 /// Field provenance of golden records: for each merged cluster and column, the value kept,
@@ -1316,7 +1319,7 @@ fn write_quarantine(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Re
         w.write_record([src.as_str(), &row.to_string(), &line.to_string(), code, reason, raw])
             .map_err(|e| csv_error(path, e))?;
     }
-    finish_csv(w, path)
+    finish_csv(set, w, path)
 }
 
 fn write_findings(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result<()> {
