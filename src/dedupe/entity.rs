@@ -116,7 +116,11 @@ pub fn entity_from_row_with_name(
     }
     e.surname = name::name_key(&surname);
     e.given = name::name_key(&first);
-    e.given_canonical = if first.is_empty() { String::new() } else { name::first_name_key(&first) };
+    e.given_canonical = if first.is_empty() {
+        String::new()
+    } else {
+        name::canonical_first_name_key(e.given.clone())
+    };
     e.patronymic = name::name_key(&patronymic);
 
     e.birth_date = birth_date(first_value(Role::BirthDate));

@@ -979,8 +979,50 @@ fn note_issue(
     }
 }
 
+/// The date a value starts with when its first ten bytes read as chrono's `%Y-%m-%d`
+/// (`2024-03-01`, also before a time part): how rules and survivorship read the dates this
+/// module writes. Plain `YYYY-MM-DD` is read without chrono's format parser (a hot path at a
+/// million rows); anything else goes through it.
+pub fn iso_date_prefix(value: &str) -> Option<NaiveDate> {
+    let head = value.get(..10)?;
+    let b = head.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        b.get(r)?
+            .iter()
+            .try_fold(0u32, |n, &d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
+    };
+    if b.get(4) == Some(&b'-') && b.get(7) == Some(&b'-') {
+        if let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) {
+            return NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d);
+        }
+    }
+    NaiveDate::parse_from_str(head, "%Y-%m-%d").ok()
+}
+
 #[cfg(test)]
 mod tests {
+    proptest::proptest! {
+        #[test]
+        fn iso_date_prefix_reads_as_chrono_does(value in "[0-9+ -]{0,3}[0-9]{0,4}-?[0-9]{0,2}[- ]?[0-9]{0,3}[T 0-9:]{0,3}") {
+            let chrono_reads = value.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+            proptest::prop_assert_eq!(iso_date_prefix(&value), chrono_reads, "{:?}", value);
+        }
+    }
+
+    #[test]
+    fn iso_date_prefix_reads_dates_and_refuses_the_rest() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        assert_eq!(iso_date_prefix("2024-03-01"), d(2024, 3, 1));
+        assert_eq!(iso_date_prefix("2024-03-01T10:00:00"), d(2024, 3, 1));
+        assert_eq!(iso_date_prefix("2024-02-30"), None, "no such day");
+        assert_eq!(iso_date_prefix("2024-13-01"), None);
+        assert_eq!(iso_date_prefix("01.03.2024"), None);
+        assert_eq!(iso_date_prefix("2024-3-1"), None, "fewer than ten bytes");
+        assert_eq!(iso_date_prefix("2024-3-1 10"), None, "chrono refuses the trailing part");
+        assert_eq!(iso_date_prefix("2024-3-01x"), None);
+        assert_eq!(iso_date_prefix("Дата2024-03"), None, "a cut inside a letter is no date");
+    }
+
     use super::*;
 
     #[test]

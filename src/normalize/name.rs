@@ -461,7 +461,11 @@ fn cyrillic_key_latin(c: char) -> Option<&'static str> {
 /// shared by several names (`Женя` → Евгений, Евгения) the most likely one is used; see
 /// [`first_name_keys`] for all.
 pub fn first_name_key(s: &str) -> String {
-    let key = name_key(s);
+    canonical_first_name_key(name_key(s))
+}
+
+/// [`first_name_key`] of a name whose [`name_key`] is `key` (saves building it twice).
+pub fn canonical_first_name_key(key: String) -> String {
     match NICKNAMES.get(&key).and_then(|t| t.first()) {
         Some(canonical) => canonical.clone(),
         None => key,

@@ -553,10 +553,14 @@ impl Bound<'_> {
 /// Parses ISO dates (also with a time part) and `DD.MM.YYYY`.
 fn parse_date(s: &str) -> Option<chrono::NaiveDate> {
     let t = s.trim();
-    let iso = t.get(..10).unwrap_or(t);
-    chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
-        .or_else(|_| chrono::NaiveDate::parse_from_str(t, "%d.%m.%Y"))
-        .ok()
+    if t.len() < 10 {
+        // Shorter than `YYYY-MM-DD`: chrono may still read a short form (`2024-3-1`).
+        return chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            .or_else(|_| chrono::NaiveDate::parse_from_str(t, "%d.%m.%Y"))
+            .ok();
+    }
+    crate::normalize::date::iso_date_prefix(t)
+        .or_else(|| chrono::NaiveDate::parse_from_str(t, "%d.%m.%Y").ok())
 }
 
 /// Parses `1 234,50`, `1234.5`, `-3`; spaces (also no-break) are thousands separators.
