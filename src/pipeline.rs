@@ -888,42 +888,50 @@ fn write_outputs(
     names: &[&'static str],
     progress: &dyn Progress,
 ) -> Result<Vec<PathBuf>> {
-    let mut set = OutputSet::new(dir, names, inputs)?;
-    for &name in names {
-        let path = dir.join(name);
-        progress.start(name, 0);
-        match name {
-            "cleaned.csv" => write_cleaned(analysis, &mut set, &path)?,
-            "quarantine.csv" => write_quarantine(analysis, &mut set, &path)?,
-            "findings.csv" => write_findings(analysis, &mut set, &path)?,
-            "clusters.csv" => write_clusters(analysis, &mut set, &path)?,
-            "review.csv" => write_review(analysis, &mut set, &path)?,
-            "merges.csv" => write_merges(analysis, &mut set, &path)?,
-            _ => {
-                let text = match name {
-                    "report.json" => {
-                        let mut t = serde_json::to_string_pretty(&analysis.report)
-                            .map_err(|e| Error::Write { path: path.clone(), cause: e.into() })?;
-                        t.push('\n');
-                        t
-                    }
-                    "report.md" => markdown::render(&analysis.report),
-                    "report.html" => html::render(&analysis.report),
-                    "junit.xml" => junit::render(&analysis.report),
-                    other => return Err(Error::Usage(format!("unknown output {other}"))),
-                };
-                let mut w = set.create(name)?;
-                std::io::Write::write_all(&mut w, text.as_bytes())
-                    .map_err(|cause| Error::Write { path: path.clone(), cause })?;
-                set.finish(w, &path)?;
-            }
-        }
-        progress.finish();
-    }
+    let set = OutputSet::new(dir, names, inputs)?;
+    // The files are written at once: each is formatted on all cores, and one file's serial
+    // writes and disk syncs leave room for the others. A failure is reported for the first
+    // failed file in the order named.
+    progress.start("writing outputs", 0);
+    let written: Vec<Result<()>> =
+        names.par_iter().map(|&name| write_output(analysis, &set, dir, name)).collect();
+    progress.finish();
+    written.into_iter().collect::<Result<()>>()?;
     progress.start("committing outputs", 0);
     let written = set.commit();
     progress.finish();
     written
+}
+
+/// Writes output `name` of `set` into `dir`.
+fn write_output(analysis: &Analysis, set: &OutputSet, dir: &Path, name: &str) -> Result<()> {
+    let path = dir.join(name);
+    match name {
+        "cleaned.csv" => write_cleaned(analysis, set, &path),
+        "quarantine.csv" => write_quarantine(analysis, set, &path),
+        "findings.csv" => write_findings(analysis, set, &path),
+        "clusters.csv" => write_clusters(analysis, set, &path),
+        "review.csv" => write_review(analysis, set, &path),
+        "merges.csv" => write_merges(analysis, set, &path),
+        _ => {
+            let text = match name {
+                "report.json" => {
+                    let mut t = serde_json::to_string_pretty(&analysis.report)
+                        .map_err(|e| Error::Write { path: path.clone(), cause: e.into() })?;
+                    t.push('\n');
+                    t
+                }
+                "report.md" => markdown::render(&analysis.report),
+                "report.html" => html::render(&analysis.report),
+                "junit.xml" => junit::render(&analysis.report),
+                other => return Err(Error::Usage(format!("unknown output {other}"))),
+            };
+            let mut w = set.create(name)?;
+            std::io::Write::write_all(&mut w, text.as_bytes())
+                .map_err(|cause| Error::Write { path: path.clone(), cause })?;
+            set.finish(w, &path)
+        }
+    }
 }
 
 /// Writes the normalized table alone (the `normalize` command) to `path`, atomically.
@@ -936,8 +944,8 @@ pub fn write_normalized(analysis: &Analysis, path: &Path, inputs: &[PathBuf]) ->
         .file_name()
         .and_then(|n| n.to_str())
         .ok_or_else(|| Error::Usage(format!("{}: --out must name a file", path.display())))?;
-    let mut set = OutputSet::new(&dir, &[name], inputs)?;
-    write_cleaned_named(analysis, &mut set, name, path, false)?;
+    let set = OutputSet::new(&dir, &[name], inputs)?;
+    write_cleaned_named(analysis, &set, name, path, false)?;
     set.commit().map(|_| ())
 }
 
@@ -950,7 +958,7 @@ fn csv_error(path: &Path, e: csv::Error) -> Error {
 }
 
 fn finish_csv(
-    set: &mut OutputSet,
+    set: &OutputSet,
     w: csv::Writer<std::io::BufWriter<std::fs::File>>,
     path: &Path,
 ) -> Result<()> {
@@ -961,13 +969,13 @@ fn finish_csv(
     set.finish(inner, path)
 }
 
-fn write_cleaned(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result<()> {
+fn write_cleaned(analysis: &Analysis, set: &OutputSet, path: &Path) -> Result<()> {
     write_cleaned_named(analysis, set, "cleaned.csv", path, true)
 }
 
 fn write_cleaned_named(
     analysis: &Analysis,
-    set: &mut OutputSet,
+    set: &OutputSet,
     name: &str,
     path: &Path,
     with_assessment: bool,
@@ -1117,7 +1125,7 @@ fn cluster_label(c: u32) -> String {
     (u64::from(c) + 1).to_string()
 }
 
-fn write_clusters(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result<()> {
+fn write_clusters(analysis: &Analysis, set: &OutputSet, path: &Path) -> Result<()> {
     /// One line of `clusters.csv`: a data row (by index), or a quarantined row (by index)
     /// with the cluster of its own it gets.
     enum Line {
@@ -1188,7 +1196,7 @@ fn write_clusters(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Resu
 /// formatted into CSV bytes on all cores, in order, then written: output rows are built in
 /// parallel and never all held.
 fn write_csv_batched<T: Sync>(
-    set: &mut OutputSet,
+    set: &OutputSet,
     name: &str,
     path: &Path,
     header: &[&str],
@@ -1233,7 +1241,7 @@ fn write_csv_batched<T: Sync>(
 
 /// Field provenance of golden records: for each merged cluster and column, the value kept,
 /// the strategy that chose it, the rows it came from and the values set aside.
-fn write_merges(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result<()> {
+fn write_merges(analysis: &Analysis, set: &OutputSet, path: &Path) -> Result<()> {
     let header = ["cluster", "rows", "column", "strategy", "value", "from_rows", "set_aside"];
     let place = |i: usize| {
         analysis.input.rows.get(i).map_or_else(String::new, |r| {
@@ -1267,7 +1275,7 @@ fn write_merges(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result
     })
 }
 
-fn write_review(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result<()> {
+fn write_review(analysis: &Analysis, set: &OutputSet, path: &Path) -> Result<()> {
     let header = [
         "source_a",
         "row_a",
@@ -1309,7 +1317,7 @@ fn extension_columns(analysis: &Analysis) -> Vec<u32> {
     cols
 }
 
-fn write_quarantine(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result<()> {
+fn write_quarantine(analysis: &Analysis, set: &OutputSet, path: &Path) -> Result<()> {
     let mut w = csv::WriterBuilder::new().from_writer(set.create("quarantine.csv")?);
     w.write_record(["source", "row", "line", "code", "reason", "raw"])
         .map_err(|e| csv_error(path, e))?;
@@ -1322,7 +1330,7 @@ fn write_quarantine(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Re
     finish_csv(set, w, path)
 }
 
-fn write_findings(analysis: &Analysis, set: &mut OutputSet, path: &Path) -> Result<()> {
+fn write_findings(analysis: &Analysis, set: &OutputSet, path: &Path) -> Result<()> {
     let header = ["source", "row", "column", "code", "severity", "before", "after", "message"];
     // Findings are formatted while written, never all held: a base has millions.
     let places = places(&analysis.input);
