@@ -499,6 +499,9 @@ pub struct ColumnRole {
 #[serde(transparent)]
 pub struct ColumnMap {
     columns: Vec<ColumnRole>,
+    /// Each column's role, packed: `indices` runs a dozen times per row.
+    #[serde(skip)]
+    roles: Vec<Option<Role>>,
 }
 
 impl ColumnMap {
@@ -547,7 +550,8 @@ impl ColumnMap {
                 }
             }
         }
-        ColumnMap { columns }
+        let roles = columns.iter().map(|c| c.role).collect();
+        ColumnMap { columns, roles }
     }
 
     /// All columns with their roles, in table order.
@@ -557,12 +561,12 @@ impl ColumnMap {
 
     /// The role of column `index`.
     pub fn role(&self, index: usize) -> Option<Role> {
-        self.columns.get(index).and_then(|c| c.role)
+        self.roles.get(index).copied().flatten()
     }
 
     /// Indices of the columns with `role`, in table order.
     pub fn indices(&self, role: Role) -> impl Iterator<Item = usize> + '_ {
-        self.columns.iter().enumerate().filter(move |(_, c)| c.role == Some(role)).map(|(i, _)| i)
+        self.roles.iter().enumerate().filter(move |(_, r)| **r == Some(role)).map(|(i, _)| i)
     }
 
     /// The first column with `role`.
@@ -589,6 +593,22 @@ impl ColumnMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn role_lookups_agree_with_the_column_list() {
+        let headers: Vec<String> = ["ФИО", "Телефон", "Заметка", "Доп. телефон", "E-mail", "Город"]
+            .map(String::from)
+            .to_vec();
+        let explicit = [("Город".to_string(), None, RoleOrigin::RulesFile)];
+        let map = ColumnMap::resolve(&headers, &explicit);
+        for (i, column) in map.columns().iter().enumerate() {
+            assert_eq!(map.role(i), column.role, "column {i}");
+        }
+        assert_eq!(map.role(99), None);
+        assert_eq!(map.indices(Role::Phone).collect::<Vec<_>>(), [1, 3]);
+        assert_eq!(map.first(Role::Email), Some(4));
+        assert!(!map.has(Role::City), "mapped to none");
+    }
 
     #[test]
     fn russian_and_english_aliases_resolve() {

@@ -114,14 +114,14 @@ pub fn entity_from_row_with_name(
             }
         }
     }
-    e.surname = name::name_key(&surname);
-    e.given = name::name_key(&first);
+    e.surname = memoized(Memo::Surname, &surname, name::name_key);
+    e.given = memoized(Memo::Given, &first, name::name_key);
     e.given_canonical = if first.is_empty() {
         String::new()
     } else {
-        name::canonical_first_name_key(e.given.clone())
+        memoized(Memo::GivenCanonical, &e.given, |key| name::canonical_first_name_key(key.into()))
     };
-    e.patronymic = name::name_key(&patronymic);
+    e.patronymic = memoized(Memo::Patronymic, &patronymic, name::name_key);
 
     e.birth_date = birth_date(first_value(Role::BirthDate));
     for c in columns.indices(Role::Phone) {
@@ -142,17 +142,17 @@ pub fn entity_from_row_with_name(
     e.phones.dedup();
     e.emails.sort();
     e.emails.dedup();
-    e.street_number = first_value(Role::StreetNumber).trim().to_lowercase();
+    e.street_number = lowercase(first_value(Role::StreetNumber).trim());
     e.address = columns
         .indices(Role::Address)
         .filter_map(|c| record.get(c))
-        .map(|v| v.trim().to_lowercase())
+        .map(|v| lowercase(v.trim()))
         .filter(|v| !v.is_empty())
         .collect::<Vec<_>>()
         .join(" ");
-    e.locality = locality_key(first_value(Role::City));
-    e.postcode = first_value(Role::Postcode).trim().to_lowercase();
-    e.region = first_value(Role::Region).trim().to_lowercase();
+    e.locality = memoized(Memo::Locality, first_value(Role::City), locality_key);
+    e.postcode = lowercase(first_value(Role::Postcode).trim());
+    e.region = lowercase(first_value(Role::Region).trim());
     e.national_id = first_value(Role::NationalId)
         .chars()
         .filter(|c| c.is_alphanumeric())
@@ -167,6 +167,68 @@ pub fn entity_from_row_with_name(
         e.company = company::company_key(company_name);
     }
     e
+}
+
+/// `s.to_lowercase()`, with Latin and Russian text (nearly every address) mapped directly:
+/// the general case looks each letter up in Unicode's tables.
+fn lowercase(s: &str) -> String {
+    let direct = |c: char| -> Option<char> {
+        match c {
+            _ if c.is_ascii() => Some(c.to_ascii_lowercase()),
+            '\u{410}'..='\u{42F}' => char::from_u32(c as u32 + 0x20),
+            '\u{400}'..='\u{40F}' => char::from_u32(c as u32 + 0x50),
+            '\u{430}'..='\u{45F}' => Some(c),
+            _ => None,
+        }
+    };
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match direct(c) {
+            Some(lower) => out.push(lower),
+            None => return s.to_lowercase(),
+        }
+    }
+    out
+}
+
+/// The kinds of value whose keys [`memoized`] remembers.
+#[derive(Clone, Copy)]
+enum Memo {
+    Surname,
+    Given,
+    GivenCanonical,
+    Patronymic,
+    Locality,
+}
+
+/// Values remembered per kind and thread before the memo starts over (bounds its memory).
+const MEMO_SIZE: usize = 1 << 14;
+
+thread_local! {
+    /// Keys of values met on this thread, per [`Memo`] kind.
+    static MEMOS: std::cell::RefCell<[std::collections::HashMap<Box<str>, Box<str>>; 5]> =
+        std::cell::RefCell::default();
+}
+
+/// `key(value)`, remembered per thread: first names, patronymics, cities and common
+/// surnames repeat all through a base, and a key depends on the value alone.
+fn memoized(kind: Memo, value: &str, key: impl FnOnce(&str) -> String) -> String {
+    if value.is_empty() {
+        return key(value);
+    }
+    MEMOS.with(|memos| {
+        let mut memos = memos.borrow_mut();
+        let Some(memo) = memos.get_mut(kind as usize) else { return key(value) };
+        if let Some(known) = memo.get(value) {
+            return known.to_string();
+        }
+        let fresh = key(value);
+        if memo.len() >= MEMO_SIZE {
+            memo.clear();
+        }
+        memo.insert(value.into(), fresh.as_str().into());
+        fresh
+    })
 }
 
 /// Common short names of big cities, as name keys are built from them: `(variant, city)`.
@@ -221,6 +283,26 @@ fn birth_date(value: &str) -> Option<BirthDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn lowercase_is_to_lowercase(s in "[a-zA-Z0-9 ,./\u{400}-\u{460}ΣσİẞÄ]{0,24}") {
+            proptest::prop_assert_eq!(lowercase(&s), s.to_lowercase());
+        }
+    }
+
+    #[test]
+    fn memoized_keys_are_the_keys() {
+        for name in ["Иванов", "Ёлкина", "Smith", "", "Иванов", "Ёлкина"] {
+            assert_eq!(memoized(Memo::Surname, name, name::name_key), name::name_key(name));
+        }
+        // The same value of another kind has its own key.
+        assert_eq!(memoized(Memo::Surname, "СПб", name::name_key), "spb");
+        for city in ["г. Москва", "СПб", "London, UK", "г. Москва"] {
+            assert_eq!(memoized(Memo::Locality, city, locality_key), locality_key(city));
+        }
+        assert_ne!(locality_key("СПб"), "spb");
+    }
 
     fn map(headers: &[&str]) -> ColumnMap {
         let h: Vec<String> = headers.iter().map(|s| s.to_string()).collect();
