@@ -1220,7 +1220,9 @@ fn write_csv_batched<T: Sync>(
     write(&mut out, &bytes_of(head)?)?;
     // Enough parts per batch to keep every core busy, few enough to stay cheap.
     let part = (batch / 64).max(1);
-    for batch in items.chunks(batch.max(1)) {
+    let batches = items.chunks(batch.max(1));
+    let last = batches.len().saturating_sub(1);
+    for (b, batch) in batches.enumerate() {
         let parts: Vec<Vec<u8>> = batch
             .par_chunks(part)
             .map(|part| {
@@ -1234,7 +1236,10 @@ fn write_csv_batched<T: Sync>(
         for part in parts {
             write(&mut out, &part)?;
         }
-        set.write_back(&mut out, path)?;
+        // The last batch is synced by `finish`.
+        if b < last {
+            set.write_back(&mut out, path)?;
+        }
     }
     set.finish(out, path)
 }
