@@ -77,12 +77,8 @@ impl OutputSet {
         let file = writer
             .into_inner()
             .map_err(|e| Error::Write { path: name.to_path_buf(), cause: e.into_error() })?;
-        // The thread syncs a second handle of the file: if it cannot start, this one is
-        // synced here instead.
-        let spawned = file.try_clone().and_then(|handle| {
-            std::thread::Builder::new().name("steward-sync".into()).spawn(move || handle.sync_all())
-        });
-        match spawned {
+        // If no thread can start, the file is synced here instead.
+        match start_sync(&file, File::sync_all) {
             Ok(handle) => locked(&self.syncing).push((name.to_path_buf(), handle)),
             Err(_) => sync_now(&file, name)?,
         }
@@ -99,12 +95,7 @@ impl OutputSet {
         }
         writer.flush().map_err(|cause| Error::Write { path: name.to_path_buf(), cause })?;
         // Only a head start: when no thread can start, `finish` syncs it all.
-        let started = writer.get_ref().try_clone().and_then(|handle| {
-            std::thread::Builder::new()
-                .name("steward-sync".into())
-                .spawn(move || handle.sync_data())
-        });
-        if let Ok(handle) = started {
+        if let Ok(handle) = start_sync(writer.get_ref(), File::sync_data) {
             locked(&self.syncing).push((name.to_path_buf(), handle));
         }
         Ok(())
@@ -157,6 +148,15 @@ impl Drop for OutputSet {
             }
         }
     }
+}
+
+/// Runs `sync` on a second handle of `file`, on a thread of its own.
+fn start_sync(
+    file: &File,
+    sync: fn(&File) -> std::io::Result<()>,
+) -> std::io::Result<JoinHandle<std::io::Result<()>>> {
+    let handle = file.try_clone()?;
+    std::thread::Builder::new().name("steward-sync".into()).spawn(move || sync(&handle))
 }
 
 fn sync_now(file: &File, name: &Path) -> Result<()> {

@@ -142,17 +142,17 @@ pub fn entity_from_row_with_name(
     e.phones.dedup();
     e.emails.sort();
     e.emails.dedup();
-    e.street_number = lowercase(first_value(Role::StreetNumber).trim());
+    e.street_number = name::lowercase(first_value(Role::StreetNumber).trim());
     e.address = columns
         .indices(Role::Address)
         .filter_map(|c| record.get(c))
-        .map(|v| lowercase(v.trim()))
+        .map(|v| name::lowercase(v.trim()))
         .filter(|v| !v.is_empty())
         .collect::<Vec<_>>()
         .join(" ");
     e.locality = memoized(Memo::Locality, first_value(Role::City), locality_key);
-    e.postcode = lowercase(first_value(Role::Postcode).trim());
-    e.region = lowercase(first_value(Role::Region).trim());
+    e.postcode = name::lowercase(first_value(Role::Postcode).trim());
+    e.region = name::lowercase(first_value(Role::Region).trim());
     e.national_id = first_value(Role::NationalId)
         .chars()
         .filter(|c| c.is_alphanumeric())
@@ -167,28 +167,6 @@ pub fn entity_from_row_with_name(
         e.company = company::company_key(company_name);
     }
     e
-}
-
-/// `s.to_lowercase()`, with Latin and Russian text (nearly every address) mapped directly:
-/// the general case looks each letter up in Unicode's tables.
-fn lowercase(s: &str) -> String {
-    let direct = |c: char| -> Option<char> {
-        match c {
-            _ if c.is_ascii() => Some(c.to_ascii_lowercase()),
-            '\u{410}'..='\u{42F}' => char::from_u32(c as u32 + 0x20),
-            '\u{400}'..='\u{40F}' => char::from_u32(c as u32 + 0x50),
-            '\u{430}'..='\u{45F}' => Some(c),
-            _ => None,
-        }
-    };
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match direct(c) {
-            Some(lower) => out.push(lower),
-            None => return s.to_lowercase(),
-        }
-    }
-    out
 }
 
 /// The kinds of value whose keys [`memoized`] remembers.
@@ -283,13 +261,6 @@ fn birth_date(value: &str) -> Option<BirthDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    proptest::proptest! {
-        #[test]
-        fn lowercase_is_to_lowercase(s in "[a-zA-Z0-9 ,./\u{400}-\u{460}ΣσİẞÄ]{0,24}") {
-            proptest::prop_assert_eq!(lowercase(&s), s.to_lowercase());
-        }
-    }
 
     #[test]
     fn memoized_keys_are_the_keys() {

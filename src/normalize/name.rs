@@ -763,6 +763,20 @@ fn push_lower(c: char, out: &mut String) {
     }
 }
 
+/// `s.to_lowercase()`, with ASCII and Russian letters (nearly every name and address) mapped
+/// directly: the general case looks each letter up in Unicode's tables. Any other letter
+/// sends the whole string to `to_lowercase` (whose final-sigma rule needs the context).
+pub fn lowercase(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match lower_fast(c) {
+            Some(lower) => out.push(lower),
+            None => return s.to_lowercase(),
+        }
+    }
+    out
+}
+
 fn lower_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -1699,6 +1713,13 @@ pub fn normalize_name_part(raw: &str, part: NamePart) -> NameCell {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn lowercase_is_to_lowercase(s in "[a-zA-Z0-9 ,./\u{400}-\u{460}ΣσİẞÄ]{0,24}") {
+            proptest::prop_assert_eq!(lowercase(&s), s.to_lowercase());
+        }
+    }
 
     /// raw, value, surname, first, patronymic, gender
     type ParseCase<'a> =
