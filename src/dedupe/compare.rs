@@ -191,8 +191,79 @@ pub(crate) struct Comparison {
     pub(crate) names_swapped: bool,
 }
 
+/// The text fields whose levels a [`LevelMemo`] remembers: their values repeat all through a
+/// base (first names, patronymics, cities, common surnames).
+#[derive(Clone, Copy)]
+enum Memoized {
+    Given,
+    Surname,
+    Patronymic,
+    Locality,
+}
+
+/// Levels of value pairs already compared, per [`Memoized`] field: a level depends on the
+/// values' ids alone (for first names, the ids of the names and of their canonical keys), so
+/// a pair of values met again is not compared again. Direct-mapped and bounded; one per
+/// worker, never shared, so results do not depend on the number of threads.
+pub(crate) struct LevelMemo {
+    /// Per field, `SLOTS` entries of `(a << 32 | b, canonical a << 32 | canonical b, level)`
+    /// (the second key is 0 but for first names); `u64::MAX` marks an empty slot (ids are
+    /// below `u32::MAX`). Empty for a memo that remembers nothing.
+    slots: Vec<(u64, u64, u8)>,
+}
+
+impl LevelMemo {
+    /// Entries per field: a few thousand distinct first names and patronymics meet each
+    /// other far more often than that, and the four tables stay within a core's L2 cache.
+    const SLOTS: usize = 4096;
+
+    /// A memo for one worker.
+    pub(crate) fn new() -> LevelMemo {
+        LevelMemo { slots: vec![(u64::MAX, 0, 0); 4 * LevelMemo::SLOTS] }
+    }
+
+    /// A memo that remembers nothing (one-off comparisons).
+    pub(crate) fn none() -> LevelMemo {
+        LevelMemo { slots: Vec::new() }
+    }
+
+    /// The level of the values with ids `(x, y)` and second ids `(x2, y2)` in `field`, from
+    /// `level` on a miss.
+    fn level(
+        &mut self,
+        field: Memoized,
+        (x, y): (u32, u32),
+        (x2, y2): (u32, u32),
+        level: impl FnOnce() -> u8,
+    ) -> u8 {
+        let key = (u64::from(x) << 32) | u64::from(y);
+        let key2 = (u64::from(x2) << 32) | u64::from(y2);
+        let at = field as usize * LevelMemo::SLOTS
+            + (super::fmix64(key ^ key2.rotate_left(17)) as usize & (LevelMemo::SLOTS - 1));
+        match self.slots.get_mut(at) {
+            Some((k, k2, v)) if *k == key && *k2 == key2 => *v,
+            Some(slot) => {
+                let v = level();
+                *slot = (key, key2, v);
+                v
+            }
+            None => level(),
+        }
+    }
+}
+
 /// Compares records `a` and `b` of the table.
 pub(crate) fn compare(t: &EntityTable, a: usize, b: usize) -> Comparison {
+    compare_memo(t, a, b, &mut LevelMemo::none())
+}
+
+/// [`compare`] remembering name and city levels in `memo`.
+pub(crate) fn compare_memo(
+    t: &EntityTable,
+    a: usize,
+    b: usize,
+    memo: &mut LevelMemo,
+) -> Comparison {
     let mut l = [MISSING; N_FIELDS];
     // Each record's compact row is read once; text is reached through it only where ids
     // cannot decide.
@@ -203,12 +274,25 @@ pub(crate) fn compare(t: &EntityTable, a: usize, b: usize) -> Comparison {
     // Equal non-zero ids are equal non-empty texts: exact without reading more text (the
     // canonical keys are read only when the first names differ).
     let same_id = |c: Col| ra.ids[c as usize] != 0 && ra.ids[c as usize] == rb.ids[c as usize];
+    let ids = |c: Col| (ra.ids[c as usize], rb.ids[c as usize]);
+    // Equal or missing ids are decided without the memo (and without text).
+    let both = |(x, y): (u32, u32)| x != 0 && y != 0 && x != y;
     let given = if same_id(Col::Given) {
         EXACT
+    } else if both(ids(Col::Given)) {
+        memo.level(Memoized::Given, ids(Col::Given), ids(Col::GivenCanonical), || {
+            given_level(ga, text(Col::GivenCanonical, &ra), gb, text(Col::GivenCanonical, &rb))
+        })
     } else {
         given_level(ga, text(Col::GivenCanonical, &ra), gb, text(Col::GivenCanonical, &rb))
     };
-    let surname = if same_id(Col::Surname) { EXACT } else { surname_level(sa, sb) };
+    let surname = if same_id(Col::Surname) {
+        EXACT
+    } else if both(ids(Col::Surname)) {
+        memo.level(Memoized::Surname, ids(Col::Surname), (0, 0), || surname_level(sa, sb))
+    } else {
+        surname_level(sa, sb)
+    };
     let straight = (given, surname);
     let mut names_swapped = false;
     let mut names = straight;
@@ -228,7 +312,13 @@ pub(crate) fn compare(t: &EntityTable, a: usize, b: usize) -> Comparison {
         }
     }
     let (pa, pb) = (text(Col::Patronymic, &ra), text(Col::Patronymic, &rb));
-    let mut patronymic = if same_id(Col::Patronymic) { EXACT } else { patronymic_level(pa, pb) };
+    let mut patronymic = if same_id(Col::Patronymic) {
+        EXACT
+    } else if both(ids(Col::Patronymic)) {
+        memo.level(Memoized::Patronymic, ids(Col::Patronymic), (0, 0), || patronymic_level(pa, pb))
+    } else {
+        patronymic_level(pa, pb)
+    };
     if patronymic == level::PATRONYMIC_DIFFERENT
         && let Some((g, s, p)) = rotated_names([ga, sa, pa], [gb, sb, pb])
         && name_quality((g, s)) > name_quality(names)
@@ -283,7 +373,12 @@ pub(crate) fn compare(t: &EntityTable, a: usize, b: usize) -> Comparison {
             )
         }
     };
-    l[Field::Locality as usize] = by_id(Col::Locality, text_level);
+    l[Field::Locality as usize] = match ids(Col::Locality) {
+        (x, y) if both((x, y)) => memo.level(Memoized::Locality, (x, y), (0, 0), || {
+            text_level(t.interner(Col::Locality).get(x), t.interner(Col::Locality).get(y))
+        }),
+        _ => by_id(Col::Locality, text_level),
+    };
     l[Field::Postcode as usize] = by_id(Col::Postcode, code_level);
     l[Field::Region as usize] = by_id(Col::Region, exact_level);
     l[Field::NationalId as usize] = by_id(Col::NationalId, code_level);
@@ -778,6 +873,53 @@ pub(crate) struct AddressFeatures {
     /// Hash of the sorted house/building/flat numbers of [`same_street_and_numbers`];
     /// 0 when there are none (or too many) or the street word is too short to match.
     numbers: u32,
+    /// A [`token_sketch`] of each whitespace token, when there are at most
+    /// `SKETCHED_TOKENS`; `token_count` is 0 otherwise (and for an address without tokens).
+    token_sketches: [u32; SKETCHED_TOKENS],
+    token_count: u8,
+}
+
+/// Tokens of an address that [`AddressFeatures`] sketches: nearly every street line has fewer.
+const SKETCHED_TOKENS: usize = 8;
+
+/// What [`partial_or_different`] needs to know of one token without reading it: a 12-bit
+/// hash of its text (bits 0–11), its character count (bits 12–17, at most 63), whether it
+/// has four bytes or more (bit 18), and 6-bit hashes of its first (bits 19–24) and last
+/// (bits 25–30) characters. Equal tokens have equal sketches; see [`tokens_may_agree`].
+fn token_sketch(t: &str) -> u32 {
+    let hash = |bytes: &[u8], bits: u32| fmix32(hash_bytes(0x736b_7463, bytes)) & ((1 << bits) - 1);
+    let chars = t.chars().count().min(63) as u32;
+    let mut buf = [0u8; 4];
+    let first = t.chars().next().map_or(0, |c| hash(c.encode_utf8(&mut buf).as_bytes(), 6));
+    let last = t.chars().next_back().map_or(0, |c| hash(c.encode_utf8(&mut buf).as_bytes(), 6));
+    hash(t.as_bytes(), 12)
+        | (chars << 12)
+        | (u32::from(t.len() >= 4) << 18)
+        | (first << 19)
+        | (last << 25)
+}
+
+/// A 64-bit hash folded to 32 bits.
+fn fmix32(h: u64) -> u32 {
+    (h ^ (h >> 32)) as u32
+}
+
+/// False only when token `t` can neither equal `u` nor, as [`partial_or_different`] asks,
+/// be one edit from it (`t` of four bytes or more), judged on their [`token_sketch`]es. One
+/// edit changes the character count by at most one and, in a token of three characters or
+/// more, leaves its first or its last character in place ([`ends_allow_one_edit`]).
+fn tokens_may_agree(t: u32, u: u32) -> bool {
+    if t == u {
+        return true;
+    }
+    let chars = |s: u32| (s >> 12) & 63;
+    let (ct, cu) = (chars(t), chars(u));
+    let long_enough = t & (1 << 18) != 0;
+    // A count of 63 may stand for more characters.
+    let counts_close = ct.abs_diff(cu) <= 1 || ct == 63 || cu == 63;
+    let first = |s: u32| (s >> 19) & 63;
+    let last = |s: u32| (s >> 25) & 63;
+    long_enough && counts_close && (ct < 3 || first(t) == first(u) || last(t) == last(u))
 }
 
 impl AddressFeatures {
@@ -801,10 +943,22 @@ impl AddressFeatures {
             }
             _ => 0,
         };
+        let mut token_sketches = [0u32; SKETCHED_TOKENS];
+        let (words, n) = self::tokens(s);
+        let token_count = if n <= SKETCHED_TOKENS {
+            for (sketch, t) in token_sketches.iter_mut().zip(&words[..n]) {
+                *sketch = token_sketch(t);
+            }
+            n as u8
+        } else {
+            0
+        };
         AddressFeatures {
             squashed: fold(hash_bytes(0x7371_7368, &squashed)),
             tokens: fold(tokens),
             numbers,
+            token_sketches,
+            token_count,
         }
     }
 }
@@ -831,6 +985,20 @@ pub(crate) fn address_level_with(a: &str, b: &str, fa: AddressFeatures, fb: Addr
     if plausible && jaro_winkler_reaches(a, b, 0.92) {
         return level::ADDRESS_CLOSE;
     }
+    if fa.token_count > 0 && fb.token_count > 0 {
+        // Which short-side tokens may agree with some long-side token: an upper bound of
+        // the agreeing tokens, which settles most pairs without reading their text.
+        let (sa, sb) = (
+            &fa.token_sketches[..usize::from(fa.token_count)],
+            &fb.token_sketches[..usize::from(fb.token_count)],
+        );
+        let (short, long) = if sa.len() <= sb.len() { (sa, sb) } else { (sb, sa) };
+        let may_agree =
+            short.iter().filter(|&&t| long.iter().any(|&u| tokens_may_agree(t, u))).count();
+        if may_agree == 0 || may_agree * 2 < short.len() {
+            return 4;
+        }
+    }
     partial_or_different(a, b)
 }
 
@@ -843,7 +1011,11 @@ fn partial_or_different(a: &str, b: &str) -> u8 {
     let total = short.len();
     let agreeing = short
         .iter()
-        .filter(|t| long.iter().any(|u| *t == u || (t.len() >= 4 && within_one_edit_str(t, u))))
+        .filter(|t| {
+            long.iter().any(|u| {
+                *t == u || (t.len() >= 4 && ends_allow_one_edit(t, u) && within_one_edit_str(t, u))
+            })
+        })
         .count();
     if agreeing > 0 && agreeing * 2 >= total { level::ADDRESS_PARTIAL } else { 4 }
 }
@@ -867,7 +1039,21 @@ fn address_level_reference(a: &str, b: &str) -> u8 {
     {
         return level::ADDRESS_CLOSE;
     }
-    partial_or_different(a, b)
+    partial_or_different_reference(a, b)
+}
+
+/// [`partial_or_different`] as first written (Unicode token split, every pair of tokens
+/// tested): the reference.
+#[cfg(test)]
+fn partial_or_different_reference(a: &str, b: &str) -> u8 {
+    let ta: Vec<&str> = a.split_whitespace().take(12).collect();
+    let tb: Vec<&str> = b.split_whitespace().take(12).collect();
+    let (short, long) = if ta.len() <= tb.len() { (&ta, &tb) } else { (&tb, &ta) };
+    let agreeing = short
+        .iter()
+        .filter(|t| long.iter().any(|u| *t == u || (t.len() >= 4 && within_one_edit_str(t, u))))
+        .count();
+    if agreeing > 0 && agreeing * 2 >= short.len() { level::ADDRESS_PARTIAL } else { 4 }
 }
 
 /// Whether `jaro_winkler(a, b) >= threshold`, skipping the quadratic computation when a
@@ -1246,11 +1432,37 @@ fn squashed_equal(a: &str, b: &str) -> bool {
 fn tokens(s: &str) -> ([&str; 12], usize) {
     let mut out = [""; 12];
     let mut n = 0;
-    for (slot, t) in out.iter_mut().zip(s.split_whitespace()) {
-        *slot = t;
-        n += 1;
+    // Every lead byte of a multi-byte whitespace character: without one, splitting on ASCII
+    // whitespace bytes is `split_whitespace`, without decoding (Cyrillic addresses).
+    if s.bytes().any(|b| matches!(b, 0xc2 | 0xe1 | 0xe2 | 0xe3)) {
+        for (slot, t) in out.iter_mut().zip(s.split_whitespace()) {
+            *slot = t;
+            n += 1;
+        }
+        return (out, n);
+    }
+    let mut start = 0;
+    for (i, b) in s.bytes().chain([b' ']).enumerate() {
+        if matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r') {
+            if i > start {
+                let Some(slot) = out.get_mut(n) else { break };
+                *slot = s.get(start..i).unwrap_or("");
+                n += 1;
+            }
+            start = i + 1;
+        }
     }
     (out, n)
+}
+
+/// False only when `a` and `b` cannot be one edit apart: when `a` has three characters or
+/// more, one edit (substitution, insertion, deletion, adjacent transposition) leaves its first
+/// or its last character in place.
+fn ends_allow_one_edit(a: &str, b: &str) -> bool {
+    if a.chars().nth(2).is_none() {
+        return true;
+    }
+    a.chars().next() == b.chars().next() || a.chars().next_back() == b.chars().next_back()
 }
 
 /// Same multiset of whitespace tokens in another order.
@@ -1760,6 +1972,41 @@ mod tests {
                 proptest::prop_assert_eq!(within_one_edit_chars(x, y), within_one_edit_collected(x, y));
                 proptest::prop_assert_eq!(within_one_edit_str(x, y), within_one_edit_collected(x, y));
             }
+        }
+
+        #[test]
+        fn one_edit_apart_keeps_the_first_or_last_character(
+            a in NAMEISH, b in NAMEISH, kind in 0u8..5, at in 0usize..12,
+            c in proptest::sample::select(vec!['a', 'и', 'ё', ' ', 'z']),
+        ) {
+            let e = edited(&a, kind, at, c);
+            for (x, y) in [(&a, &b), (&a, &e), (&e, &a)] {
+                if within_one_edit_str(x, y) {
+                    proptest::prop_assert!(ends_allow_one_edit(x, y), "{x:?} {y:?}");
+                }
+            }
+        }
+
+        #[test]
+        fn token_sketches_never_rule_out_agreeing_tokens(
+            a in NAMEISH, b in NAMEISH, kind in 0u8..5, at in 0usize..12,
+            c in proptest::sample::select(vec!['a', 'и', 'ё', 'z', '.', ',']),
+        ) {
+            let e = edited(&a, kind, at, c);
+            for (t, u) in [(&a, &b), (&a, &e), (&e, &a), (&a, &a)] {
+                if *t == *u || (t.len() >= 4 && within_one_edit_str(t, u)) {
+                    proptest::prop_assert!(tokens_may_agree(token_sketch(t), token_sketch(u)), "{t:?} {u:?}");
+                }
+            }
+        }
+
+        #[test]
+        fn byte_split_tokens_are_the_unicode_tokens(
+            s in "[aб1 \t\n\u{b}\u{c}\r\u{85}\u{a0}\u{2003}\u{3000}°é]{0,40}",
+        ) {
+            let (t, n) = tokens(&s);
+            let want: Vec<&str> = s.split_whitespace().take(12).collect();
+            proptest::prop_assert_eq!(&t[..n], &want[..]);
         }
 
         #[test]

@@ -1031,7 +1031,7 @@ pub(crate) fn hash_bytes(seed: u64, bytes: &[u8]) -> u64 {
     fmix64(h)
 }
 
-fn fmix64(mut h: u64) -> u64 {
+pub(crate) fn fmix64(mut h: u64) -> u64 {
     h ^= h >> 33;
     h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
     h ^= h >> 33;
@@ -1097,10 +1097,10 @@ fn dedupe_slots(table: &EntityTable, settings: &DedupeSettings) -> DedupeResult 
     // 2. Comparison levels of every candidate pair.
     let levels: Vec<u64> = pairs
         .par_iter()
-        .map(|&p| {
+        .map_init(compare::LevelMemo::new, |memo, &p| {
             let (a, b) = block::unpack_pair(p);
             let (a, b) = oriented(a, b);
-            compare::pack(&compare::compare(table, a, b).levels)
+            compare::pack(&compare::compare_memo(table, a, b, memo).levels)
         })
         .collect();
 
@@ -1410,6 +1410,36 @@ mod tests {
                 e
             })
             .collect()
+    }
+
+    #[test]
+    fn remembered_levels_are_the_levels() {
+        // Typos, nicknames, patronymics and cities repeat, so one memo meets the same value
+        // pairs many times, in both orders, and its slots are reused.
+        let mut es = population(300, 11);
+        let patronymics = ["ivanovich", "ivanovch", "petrovna", "i", "", "sergeevich"];
+        let cities = ["moskva", "moskwa", "kazan", "", "sankt-peterburg", "sankt peterburg"];
+        for (k, e) in es.iter_mut().enumerate() {
+            e.patronymic = patronymics[k % patronymics.len()].into();
+            e.locality = cities[k % cities.len()].into();
+            if k % 5 == 0 {
+                e.given = format!("{}a", e.given);
+            }
+            if k % 7 == 0 {
+                e.given_canonical = String::new();
+            }
+        }
+        let t = EntityTable::from_entities(&es);
+        let mut memo = compare::LevelMemo::new();
+        for a in 0..t.len() {
+            for b in (0..t.len()).step_by(3) {
+                assert_eq!(
+                    compare::compare_memo(&t, a, b, &mut memo),
+                    compare::compare(&t, a, b),
+                    "{a} {b}"
+                );
+            }
+        }
     }
 
     /// Labelled cases appended to a population; returns (entities, same-person groups,
