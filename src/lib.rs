@@ -6,7 +6,9 @@
 pub mod dedupe;
 pub mod error;
 pub mod finding;
+mod fxhash;
 pub mod input;
+mod memo;
 pub mod normalize;
 pub mod output;
 pub mod pipeline;

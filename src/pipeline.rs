@@ -455,12 +455,16 @@ fn deduplicate(
     // compact table, so a large base never holds them all.
     // Interning is serial: it runs beside the building of the next batch.
     let mut table = dedupe::EntityTable::new();
-    let intern = |table: &mut dedupe::EntityTable, entities: Vec<dedupe::Entity>| {
-        for e in &entities {
+    let intern = |table: &mut dedupe::EntityTable, entities: &mut Vec<dedupe::Entity>| {
+        for e in entities.iter() {
             table.push(e);
         }
+        entities.clear();
     };
+    // Two batch buffers take turns (one built while the other is interned), so a batch's
+    // room is reused rather than mapped afresh.
     let mut built: Vec<dedupe::Entity> = Vec::new();
+    let mut building: Vec<dedupe::Entity> = Vec::new();
     // Each row's parsed full name, if the normalizer kept them (one run per chunk of `CHUNK`
     // rows, so a batch covers whole runs), else parsed again. A batch's runs are freed once
     // its entities are built.
@@ -469,14 +473,13 @@ fn deduplicate(
         && names.iter().map(dedupe::entity::ParsedNames::len).sum::<usize>() == normalized.len();
     let mut names = names.into_iter();
     for (rows, places) in normalized.chunks(WRITE_BATCH).zip(input.rows.chunks(WRITE_BATCH)) {
-        let previous = std::mem::take(&mut built);
         let runs: Vec<dedupe::entity::ParsedNames> = if with_names {
             names.by_ref().take(WRITE_BATCH / CHUNK).collect()
         } else {
             Vec::new()
         };
         let name_of = |k: usize| runs.get(k / CHUNK).and_then(|r| r.get(k % CHUNK));
-        let (next, ()) = rayon::join(
+        rayon::join(
             || {
                 rows.par_iter()
                     .zip(places)
@@ -487,13 +490,13 @@ fn deduplicate(
                             &n.record, columns, r.source, name,
                         )
                     })
-                    .collect()
+                    .collect_into_vec(&mut building)
             },
-            || intern(&mut table, previous),
+            || intern(&mut table, &mut built),
         );
-        built = next;
+        std::mem::swap(&mut built, &mut building);
     }
-    intern(&mut table, built);
+    intern(&mut table, &mut built);
     table.freeze();
     let settings = DedupeSettings {
         match_threshold: params.match_threshold,

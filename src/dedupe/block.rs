@@ -96,8 +96,10 @@ impl Pass {
         let sep = '\u{1f}';
         let dob = t.birth_packed(i);
         let push_dob = |buf: &mut String| {
+            use std::fmt::Write;
             buf.push(sep);
-            buf.push_str(&dob.to_string());
+            // Into the buffer, not through a `String` per key; writing to a `String` cannot fail.
+            let _ = write!(buf, "{dob}");
         };
         match self {
             Pass::Phone => {

@@ -6,6 +6,7 @@
 use crate::record::Record;
 
 use super::{BirthDate, Entity};
+use crate::memo::{Memo, memoized};
 use crate::normalize::{company, email, name};
 use crate::roles::{ColumnMap, Role};
 
@@ -167,46 +168,6 @@ pub fn entity_from_row_with_name(
         e.company = company::company_key(company_name);
     }
     e
-}
-
-/// The kinds of value whose keys [`memoized`] remembers.
-#[derive(Clone, Copy)]
-enum Memo {
-    Surname,
-    Given,
-    GivenCanonical,
-    Patronymic,
-    Locality,
-}
-
-/// Values remembered per kind and thread before the memo starts over (bounds its memory).
-const MEMO_SIZE: usize = 1 << 14;
-
-thread_local! {
-    /// Keys of values met on this thread, per [`Memo`] kind.
-    static MEMOS: std::cell::RefCell<[std::collections::HashMap<Box<str>, Box<str>>; 5]> =
-        std::cell::RefCell::default();
-}
-
-/// `key(value)`, remembered per thread: first names, patronymics, cities and common
-/// surnames repeat all through a base, and a key depends on the value alone.
-fn memoized(kind: Memo, value: &str, key: impl FnOnce(&str) -> String) -> String {
-    if value.is_empty() {
-        return key(value);
-    }
-    MEMOS.with(|memos| {
-        let mut memos = memos.borrow_mut();
-        let Some(memo) = memos.get_mut(kind as usize) else { return key(value) };
-        if let Some(known) = memo.get(value) {
-            return known.to_string();
-        }
-        let fresh = key(value);
-        if memo.len() >= MEMO_SIZE {
-            memo.clear();
-        }
-        memo.insert(value.into(), fresh.as_str().into());
-        fresh
-    })
 }
 
 /// Common short names of big cities, as name keys are built from them: `(variant, city)`.

@@ -8,14 +8,13 @@
 //! ever used to find duplicates, never written over the address.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::LazyLock;
 
 use unicode_normalization::UnicodeNormalization;
 
 use crate::finding::{Issue, Severity};
+use crate::fxhash::{FxMap as FastMap, FxSet as FastSet};
 use crate::rules::meta::{FixKind, RuleMeta};
 
 /// EM001: the text is not a usable email address.
@@ -425,48 +424,6 @@ struct Candidate {
     domain: &'static str,
     mask: u64,
 }
-
-/// The Fx hash (as in rustc): a few times faster than SipHash on short keys. The tables
-/// hold only our own static data, so flooding resistance buys nothing here.
-#[derive(Default, Clone, Copy)]
-struct FxHasher {
-    hash: u64,
-}
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.hash
-    }
-}
-
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
-type FastSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
 
 struct Tables {
     tlds: FastSet<&'static str>,
@@ -2200,7 +2157,7 @@ mod tests {
 
     #[test]
     fn every_emitted_code_is_documented() {
-        let mut seen = HashSet::new();
+        let mut seen = std::collections::HashSet::new();
         for rule in RULES {
             assert!(seen.insert(rule.code), "duplicate {}", rule.code);
             assert!(rule.code.starts_with("EM") && rule.code.len() == 5);

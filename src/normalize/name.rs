@@ -11,11 +11,11 @@
 //!   `Ivanov Ivan` (ICAO 9303), `Юлия`/`Iuliia`/`Yuliya`/`Julia` meet. Keys are lossy by
 //!   design and never stored.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use crate::finding::{Issue, Severity};
+use crate::fxhash::FxMap;
+use crate::memo::{Memo, memoized};
 use crate::rules::meta::{FixKind, RuleMeta};
 
 /// Grammatical gender inferred from a patronymic or an unambiguous first name.
@@ -255,43 +255,6 @@ None.",
 
 const GIVEN_NAMES_DATA: &str = include_str!("../../data/given_names.txt");
 const NICKNAMES_DATA: &str = include_str!("../../data/nicknames.txt");
-
-/// FxHash (as in rustc): the tables are fixed and built from embedded data, so a fast
-/// non-keyed hash is safe here, and lookups dominate name parsing.
-#[derive(Default, Clone, Copy)]
-struct FxHasher(u64);
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            if let Some(dst) = word.get_mut(..chunk.len()) {
-                dst.copy_from_slice(chunk);
-            }
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// Given names by skeleton key. `None` = used for both sexes (or two dictionary entries of
 /// different gender share a skeleton).
@@ -1337,7 +1300,8 @@ fn units(toks: Vec<Tok>) -> Vec<Unit> {
                 _ => units.push(word_unit(&t.text, t.comma_after)),
             },
             TokKind::Word | TokKind::Initial => {
-                let key = name_key_with(&t.text, &mut scratch);
+                // Words repeat all through a base (first names, patronymics).
+                let key = memoized(Memo::NameWord, &t.text, |w| name_key_with(w, &mut scratch));
                 // "van D." is not an initial: the particle makes it a surname.
                 let initial = t.kind == TokKind::Initial && pending_prefix.is_empty();
                 let text = if pending_prefix.is_empty() {
