@@ -497,6 +497,8 @@ fn deduplicate(
         std::mem::swap(&mut built, &mut building);
     }
     intern(&mut table, &mut built);
+    // The batch buffers' room is not needed while matching, the run's memory peak.
+    drop((built, building));
     table.freeze();
     let settings = DedupeSettings {
         match_threshold: params.match_threshold,

@@ -1082,14 +1082,11 @@ fn dedupe_slots(table: &EntityTable, settings: &DedupeSettings) -> DedupeResult 
     let oriented = |a: usize, b: usize| {
         if table.record(a) <= table.record(b) { (a, b) } else { (b, a) }
     };
-    // Term counts and the address features are built beside blocking.
-    let (blocked, counts) = rayon::join(
-        || block::candidate_pairs(table, settings),
-        || {
-            table.address_feature_table();
-            TermCounts::of(table)
-        },
-    );
+    // Term counts are built beside blocking. The address features are built after it: they
+    // are tens of megabytes, and blocking's sorted pair lists are the run's memory peak.
+    let (blocked, counts) =
+        rayon::join(|| block::candidate_pairs(table, settings), || TermCounts::of(table));
+    table.address_feature_table();
 
     // 1. Blocking (above).
     let pairs = &blocked.pairs;
