@@ -454,7 +454,8 @@ fn deduplicate(
     // Entities (match keys as strings) are built a batch at a time and interned into the
     // compact table, so a large base never holds them all.
     // Interning is serial: it runs beside the building of the next batch.
-    let mut table = dedupe::EntityTable::new();
+    // Room for every row up front: growing the rows by doubling copies and maps them afresh.
+    let mut table = dedupe::EntityTable::with_capacity(normalized.len());
     let intern = |table: &mut dedupe::EntityTable, entities: &mut Vec<dedupe::Entity>| {
         for e in entities.iter() {
             table.push(e);

@@ -884,19 +884,15 @@ const SKETCHED_TOKENS: usize = 8;
 
 /// What [`partial_or_different`] needs to know of one token without reading it: a 12-bit
 /// hash of its text (bits 0–11), its character count (bits 12–17, at most 63), whether it
-/// has four bytes or more (bit 18), and 6-bit hashes of its first (bits 19–24) and last
-/// (bits 25–30) characters. Equal tokens have equal sketches; see [`tokens_may_agree`].
+/// has four bytes or more (bit 18), and the low six bits of its first (bits 19–24) and last
+/// (bits 25–30) characters' code points (distinct within the Latin and within the Russian
+/// alphabet). Equal tokens have equal sketches; see [`tokens_may_agree`].
 fn token_sketch(t: &str) -> u32 {
-    let hash = |bytes: &[u8], bits: u32| fmix32(hash_bytes(0x736b_7463, bytes)) & ((1 << bits) - 1);
+    let hash = fmix32(hash_bytes(0x736b_7463, t.as_bytes())) & 0xfff;
     let chars = t.chars().count().min(63) as u32;
-    let mut buf = [0u8; 4];
-    let first = t.chars().next().map_or(0, |c| hash(c.encode_utf8(&mut buf).as_bytes(), 6));
-    let last = t.chars().next_back().map_or(0, |c| hash(c.encode_utf8(&mut buf).as_bytes(), 6));
-    hash(t.as_bytes(), 12)
-        | (chars << 12)
-        | (u32::from(t.len() >= 4) << 18)
-        | (first << 19)
-        | (last << 25)
+    let first = t.chars().next().map_or(0, |c| c as u32 & 63);
+    let last = t.chars().next_back().map_or(0, |c| c as u32 & 63);
+    hash | (chars << 12) | (u32::from(t.len() >= 4) << 18) | (first << 19) | (last << 25)
 }
 
 /// A 64-bit hash folded to 32 bits.
@@ -926,11 +922,30 @@ impl AddressFeatures {
     /// Features of one address key.
     pub(crate) fn of(s: &str) -> AddressFeatures {
         let fold = |h: u64| (h ^ (h >> 32)) as u32;
-        let squashed: Vec<u8> =
-            s.bytes().filter(|c| !matches!(c, b' ' | b'-' | b'.' | b'\'')).collect();
-        let tokens = s
-            .split_whitespace()
-            .fold(0u64, |acc, t| acc.wrapping_add(hash_bytes(0x746f_6b73, t.as_bytes())));
+        // Any hash will do where equal texts give equal hashes: the text tests decide.
+        let squashed = {
+            let keep = |c: &u8| !matches!(c, b' ' | b'-' | b'.' | b'\'');
+            let mut buf = [0u8; 128];
+            if s.len() <= buf.len() {
+                let mut n = 0;
+                for (slot, c) in buf.iter_mut().zip(s.bytes().filter(keep)) {
+                    *slot = c;
+                    n += 1;
+                }
+                hash_bytes(0x7371_7368, &buf[..n])
+            } else {
+                hash_bytes(0x7371_7368, &s.bytes().filter(keep).collect::<Vec<u8>>())
+            }
+        };
+        let (words, n) = self::tokens(s);
+        let token_hash =
+            |acc: u64, t: &str| acc.wrapping_add(hash_bytes(0x746f_6b73, t.as_bytes()));
+        // `tokens` stops at 12: with 12 there may be more.
+        let tokens = if n < words.len() {
+            words[..n].iter().fold(0u64, |acc, t| token_hash(acc, t))
+        } else {
+            s.split_whitespace().fold(0u64, token_hash)
+        };
         let numbers = match street_numbers(s) {
             // Three letters, not four: the other side's street may be one deletion shorter.
             Some((n, k)) if street_word(s).chars().count() >= 3 => {
@@ -944,7 +959,6 @@ impl AddressFeatures {
             _ => 0,
         };
         let mut token_sketches = [0u32; SKETCHED_TOKENS];
-        let (words, n) = self::tokens(s);
         let token_count = if n <= SKETCHED_TOKENS {
             for (sketch, t) in token_sketches.iter_mut().zip(&words[..n]) {
                 *sketch = token_sketch(t);
@@ -954,7 +968,7 @@ impl AddressFeatures {
             0
         };
         AddressFeatures {
-            squashed: fold(hash_bytes(0x7371_7368, &squashed)),
+            squashed: fold(squashed),
             tokens: fold(tokens),
             numbers,
             token_sketches,
@@ -1149,7 +1163,15 @@ fn same_street_and_numbers(a: &str, b: &str) -> bool {
 /// Address tokens split on ASCII punctuation and whitespace. Separators are ASCII in
 /// practice: no Unicode tables on this hot path.
 fn address_tokens(s: &str) -> impl Iterator<Item = &str> {
-    s.split(|c: char| c.is_ascii_punctuation() || c.is_ascii_whitespace()).filter(|t| !t.is_empty())
+    // On bytes: a byte of a multi-byte character is never ASCII, so the pieces are the same
+    // as splitting on characters, without decoding them.
+    s.as_bytes()
+        .split(|c| c.is_ascii_punctuation() || c.is_ascii_whitespace())
+        .filter(|t| !t.is_empty())
+        .map(move |t| {
+            let start = t.as_ptr() as usize - s.as_ptr() as usize;
+            s.get(start..start + t.len()).unwrap_or("")
+        })
 }
 
 /// Up to 6 numbers of an address (house, building, flat; postcodes left out), sorted;
@@ -2002,11 +2024,17 @@ mod tests {
 
         #[test]
         fn byte_split_tokens_are_the_unicode_tokens(
-            s in "[aб1 \t\n\u{b}\u{c}\r\u{85}\u{a0}\u{2003}\u{3000}°é]{0,40}",
+            s in "[aб1 \t\n\u{b}\u{c}\r\u{85}\u{a0}\u{2003}\u{3000}°é.,/-]{0,40}",
         ) {
             let (t, n) = tokens(&s);
             let want: Vec<&str> = s.split_whitespace().take(12).collect();
             proptest::prop_assert_eq!(&t[..n], &want[..]);
+            let pieces: Vec<&str> = address_tokens(&s).collect();
+            let want: Vec<&str> = s
+                .split(|c: char| c.is_ascii_punctuation() || c.is_ascii_whitespace())
+                .filter(|t| !t.is_empty())
+                .collect();
+            proptest::prop_assert_eq!(pieces, want);
         }
 
         #[test]

@@ -660,9 +660,18 @@ impl EntityTable {
         EntityTable::default()
     }
 
+    /// An empty table with room for `records` records (their rows, not their values).
+    pub fn with_capacity(records: usize) -> EntityTable {
+        EntityTable {
+            source: Vec::with_capacity(records),
+            rows: Vec::with_capacity(records),
+            ..EntityTable::default()
+        }
+    }
+
     /// A table holding `entities` in order.
     pub fn from_entities(entities: &[Entity]) -> EntityTable {
-        let mut t = EntityTable::new();
+        let mut t = EntityTable::with_capacity(entities.len());
         for e in entities {
             t.push(e);
         }
