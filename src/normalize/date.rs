@@ -704,6 +704,86 @@ fn split_time(s: &str) -> Result<(&str, Option<&str>), Fail> {
 }
 
 fn parse(s: &str) -> Result<Parsed, Fail> {
+    if let Some(parsed) = parse_common(s) {
+        return Ok(parsed);
+    }
+    parse_general(s)
+}
+
+/// The reading [`parse_general`] gives the common shapes, without its tokens and
+/// allocations: `D.M.YYYY`, `D/M/YY`, `YYYY-MM-DD` (separators `.` `/` `-`) with an
+/// optional ` H:MM[:SS]` or `THH:MM[:SS]`. `None` for anything else, or anything these
+/// shapes do not read cleanly (an hour 24, a third number of three digits): the general
+/// parser answers those. A proptest holds the two to each other.
+fn parse_common(s: &str) -> Option<Parsed> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    // A run of 1..=max ASCII digits at `i`: its value and length.
+    let digits = |i: &mut usize, max: usize| -> Option<(u32, usize)> {
+        let start = *i;
+        let mut v = 0u32;
+        while let Some(&d) = b.get(*i).filter(|d| d.is_ascii_digit()) {
+            if *i - start == max {
+                return None;
+            }
+            v = v * 10 + u32::from(d - b'0');
+            *i += 1;
+        }
+        (*i > start).then_some((v, *i - start))
+    };
+    let sep = |i: &mut usize| -> Option<u8> {
+        let c = *b.get(*i).filter(|c| matches!(c, b'.' | b'/' | b'-'))?;
+        *i += 1;
+        Some(c)
+    };
+    let (na, la) = digits(&mut i, 4)?;
+    let first_sep = sep(&mut i)?;
+    let (nb, _) = digits(&mut i, 2)?;
+    sep(&mut i)?;
+    let (nc, lc) = digits(&mut i, 4)?;
+    let date = if la == 4 && lc <= 2 {
+        DatePat::Fixed { y: i32::try_from(na).ok()?, m: nb, d: nc, two_digit: false }
+    } else if la <= 2 && (lc == 4 || lc == 2) {
+        let y = i32::try_from(nc).ok()?;
+        DatePat::Numeric { a: na, b: nb, y, two_digit: lc == 2, dot: first_sep == b'.' }
+    } else {
+        return None;
+    };
+    if i == b.len() {
+        return Some(Parsed { date, time: None });
+    }
+    // ` H:MM[:SS]` or `THH:MM[:SS]`, then the end.
+    match b.get(i) {
+        Some(b' ') => {}
+        Some(b'T' | b't') if b.get(i.wrapping_sub(1)).is_some_and(u8::is_ascii_digit) => {}
+        _ => return None,
+    }
+    i += 1;
+    let (h, _) = digits(&mut i, 2)?;
+    if b.get(i) != Some(&b':') {
+        return None;
+    }
+    i += 1;
+    let (m, lm) = digits(&mut i, 2)?;
+    let mut sec = 0;
+    if b.get(i) == Some(&b':') {
+        i += 1;
+        let (s, ls) = digits(&mut i, 2)?;
+        if ls != 2 {
+            return None;
+        }
+        sec = s;
+    }
+    if lm != 2 || i != b.len() {
+        return None;
+    }
+    let time = NaiveTime::from_hms_opt(h, m, sec)?;
+    Some(Parsed { date, time: Some(TimePart { time, frac: String::new(), offset: String::new() }) })
+}
+
+/// Any date the normalizer reads: numbers with separators, month names, `YYYYMMDD`, a time
+/// of day with seconds, fractions, AM/PM and offsets.
+fn parse_general(s: &str) -> Result<Parsed, Fail> {
     let (date, time) = split_time(s)?;
     let date = parse_date(date)?;
     let time = match time {
@@ -1002,6 +1082,28 @@ pub fn iso_date_prefix(value: &str) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        /// The common shapes, near misses included (long or short numbers, other separators,
+        /// hours 24+, minutes of one digit, seconds, fractions, offsets, trailing text).
+        #[test]
+        fn common_shapes_read_as_the_general_parser_does(
+            value in "[0-9]{1,5}[./ ,-][0-9]{1,3}[./ -][0-9]{1,5}([ Tt,][0-9]{1,3}:[0-9]{1,3}(:[0-9]{1,3})?([.,][0-9])?( ?(pm|Z|\\+03))?)? ?",
+        ) {
+            if let Some(fast) = parse_common(&value) {
+                proptest::prop_assert_eq!(Ok(fast), parse_general(&value), "{:?}", value);
+            }
+            // Whatever the fast path takes, the answer is the general parser's.
+            proptest::prop_assert_eq!(parse(&value), parse_general(&value), "{:?}", value);
+        }
+
+        /// Denser in the shapes themselves: one-digit minutes and seconds, hours past 23.
+        #[test]
+        fn common_shapes_with_times_read_as_the_general_parser_does(
+            value in "([0-9]{1,2}[./-][0-9]{1,2}[./-][0-9]{2,4}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2})([ T][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2})?)?",
+        ) {
+            proptest::prop_assert_eq!(parse(&value), parse_general(&value), "{:?}", value);
+        }
+
         #[test]
         fn iso_date_prefix_reads_as_chrono_does(value in "[0-9+ -]{0,3}[0-9]{0,4}-?[0-9]{0,2}[- ]?[0-9]{0,3}[T 0-9:]{0,3}") {
             let chrono_reads = value.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
