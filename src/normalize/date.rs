@@ -846,18 +846,18 @@ fn expand_year(yy: i32, m: u32, d: u32, kind: DateKind, as_of: NaiveDate) -> i32
 
 fn iso(date: NaiveDate, time: Option<&TimePart>) -> String {
     let mut out = String::with_capacity(32);
-    push_num(&mut out, date.year(), 4);
+    push_year(&mut out, date.year());
     out.push('-');
-    push_num(&mut out, i32::try_from(date.month()).unwrap_or(0), 2);
+    push_two_digits(&mut out, date.month());
     out.push('-');
-    push_num(&mut out, i32::try_from(date.day()).unwrap_or(0), 2);
+    push_two_digits(&mut out, date.day());
     if let Some(t) = time {
         out.push('T');
-        push_num(&mut out, i32::try_from(t.time.hour()).unwrap_or(0), 2);
+        push_two_digits(&mut out, t.time.hour());
         out.push(':');
-        push_num(&mut out, i32::try_from(t.time.minute()).unwrap_or(0), 2);
+        push_two_digits(&mut out, t.time.minute());
         out.push(':');
-        push_num(&mut out, i32::try_from(t.time.second()).unwrap_or(0), 2);
+        push_two_digits(&mut out, t.time.second());
         if !t.frac.is_empty() {
             out.push('.');
             out.push_str(&t.frac);
@@ -865,6 +865,28 @@ fn iso(date: NaiveDate, time: Option<&TimePart>) -> String {
         out.push_str(&t.offset);
     }
     out
+}
+
+/// `n` (a month, day, hour, minute or second: below 100) as two digits, zero-padded, as
+/// `push_num(out, n, 2)` writes it.
+fn push_two_digits(out: &mut String, n: u32) {
+    if n < 100 {
+        out.push(char::from(b'0' + (n / 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+    } else {
+        push_num(out, i32::try_from(n).unwrap_or(0), 2);
+    }
+}
+
+/// A year as `push_num(out, year, 4)` writes it; years 0–9999 as two pairs of digits.
+fn push_year(out: &mut String, year: i32) {
+    match u32::try_from(year) {
+        Ok(y) if y < 10_000 => {
+            push_two_digits(out, y / 100);
+            push_two_digits(out, y % 100);
+        }
+        _ => push_num(out, year, 4),
+    }
 }
 
 /// Zero-padded decimal without going through `format!` (hot path).
@@ -1094,6 +1116,18 @@ mod tests {
             }
             // Whatever the fast path takes, the answer is the general parser's.
             proptest::prop_assert_eq!(parse(&value), parse_general(&value), "{:?}", value);
+        }
+
+        #[test]
+        fn two_digits_and_years_are_push_num(n in 0u32..200, year in -20_000i32..20_000) {
+            let (mut fast, mut general) = (String::new(), String::new());
+            push_two_digits(&mut fast, n);
+            push_num(&mut general, i32::try_from(n).unwrap_or(0), 2);
+            proptest::prop_assert_eq!(fast, general);
+            let (mut fast, mut general) = (String::new(), String::new());
+            push_year(&mut fast, year);
+            push_num(&mut general, year, 4);
+            proptest::prop_assert_eq!(fast, general);
         }
 
         /// Denser in the shapes themselves: one-digit minutes and seconds, hours past 23.
