@@ -24,9 +24,11 @@ pub(crate) enum Memo {
     Locality,
     /// One word of a full name → name key (the name parser).
     NameWord,
+    /// Company name → company key.
+    Company,
 }
 
-const KINDS: usize = 6;
+const KINDS: usize = 7;
 
 /// Values remembered per kind and thread before the memo starts over (bounds its memory).
 const MEMO_SIZE: usize = 1 << 14;

@@ -165,7 +165,8 @@ pub fn entity_from_row_with_name(
     }
     let company_name = first_value(Role::Company);
     if !company_name.is_empty() {
-        e.company = company::company_key(company_name);
+        // Employers repeat: colleagues share one.
+        e.company = memoized(Memo::Company, company_name, company::company_key);
     }
     e
 }
@@ -209,11 +210,19 @@ fn locality_key(value: &str) -> String {
 /// A birth date as written: ISO from the date normalizer, or the raw digits of a value it could
 /// not read (`19561304`: a typo'd month still carries the year and day).
 fn birth_date(value: &str) -> Option<BirthDate> {
-    let digits: String = value.chars().filter(char::is_ascii_digit).collect();
+    // The digits on the stack: only a value with exactly eight is read.
+    let mut digits = [0u8; 8];
+    let mut count = 0usize;
+    for d in value.bytes().filter(u8::is_ascii_digit) {
+        if let Some(slot) = digits.get_mut(count) {
+            *slot = d;
+        }
+        count += 1;
+    }
     let v = value.trim();
     let iso_like = v.len() >= 10 && v.as_bytes().get(4) == Some(&b'-');
-    if digits.len() == 8 && (iso_like || v.len() == 8) {
-        BirthDate::parse_yyyymmdd(&digits)
+    if count == 8 && (iso_like || v.len() == 8) {
+        BirthDate::parse_yyyymmdd(std::str::from_utf8(&digits).ok()?)
     } else {
         None
     }
@@ -290,6 +299,21 @@ mod tests {
         let full = entity_from_row(&Record::from(vec!["Иванов Александр", "", "", ""]), &m, 0);
         assert_eq!(nick.given_canonical, full.given_canonical);
         assert_ne!(nick.given, full.given);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn birth_date_reads_as_collecting_the_digits_did(value in "[0-9 .-]{0,12}[0-9a-z]{0,2}") {
+            let digits: String = value.chars().filter(char::is_ascii_digit).collect();
+            let v = value.trim();
+            let iso_like = v.len() >= 10 && v.as_bytes().get(4) == Some(&b'-');
+            let reference = if digits.len() == 8 && (iso_like || v.len() == 8) {
+                BirthDate::parse_yyyymmdd(&digits)
+            } else {
+                None
+            };
+            proptest::prop_assert_eq!(birth_date(&value), reference, "{:?}", value);
+        }
     }
 
     #[test]

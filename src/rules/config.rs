@@ -632,8 +632,9 @@ impl MissingValues {
         if c.is_ascii() && self.ascii_first & (1 << (c as u32)) == 0 {
             return false;
         }
-        if non_blank_chars(t).nth(self.longest).is_some()
-            || !c.to_lowercase().any(|l| self.first.binary_search(&l).is_ok())
+        // The first letter before the length: names and cities rarely start like a token.
+        if !c.to_lowercase().any(|l| self.first.binary_search(&l).is_ok())
+            || non_blank_chars(t).nth(self.longest).is_some()
         {
             return false;
         }
