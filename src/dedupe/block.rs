@@ -412,8 +412,7 @@ pub(crate) fn candidate_pairs(t: &EntityTable, settings: &DedupeSettings) -> Blo
         list.dedup();
         list.shrink_to_fit();
     });
-    let (pairs, sources) = merge_sorted(&lists);
-    drop(lists);
+    let (pairs, sources) = merge_sorted(lists);
     capped.sort_by(|x, y| {
         y.size.cmp(&x.size).then(x.pass.cmp(&y.pass)).then(x.key_preview.cmp(&y.key_preview))
     });
@@ -424,9 +423,9 @@ pub(crate) fn candidate_pairs(t: &EntityTable, settings: &DedupeSettings) -> Blo
 
 /// The union of sorted, deduplicated `lists` in ascending order, each pair with the bits of
 /// every list that holds it. The key range is cut into parts merged on all cores, each into
-/// its own region of the output, which are then closed up.
-fn merge_sorted(lists: &[(Vec<u64>, u16)]) -> (Vec<u64>, Vec<u16>) {
-    let total: usize = lists.iter().map(|(l, _)| l.len()).sum();
+/// its own buffer; the lists are freed before the parts are joined, so the union and the
+/// lists are never held at their full size together (blocking is the run's memory peak).
+fn merge_sorted(lists: Vec<(Vec<u64>, u16)>) -> (Vec<u64>, Vec<u16>) {
     // Cut points: quantiles of the longest list (any increasing keys give the same union).
     const PARTS: usize = 32;
     let longest = lists.iter().map(|(l, _)| l.as_slice()).max_by_key(|l| l.len()).unwrap_or(&[]);
@@ -443,42 +442,30 @@ fn merge_sorted(lists: &[(Vec<u64>, u16)]) -> (Vec<u64>, Vec<u16>) {
             v
         })
         .collect();
-    let parts = cuts.len() + 1;
-    let room: Vec<usize> =
-        (0..parts).map(|p| starts.iter().map(|s| s[p + 1] - s[p]).sum()).collect();
-    let mut pairs = vec![0u64; total];
-    let mut sources = vec![0u16; total];
-    // Each part gets room for all its entries; it writes its distinct pairs at the front.
-    let mut regions: Vec<(&mut [u64], &mut [u16])> = Vec::with_capacity(parts);
-    let (mut rest_p, mut rest_s) = (pairs.as_mut_slice(), sources.as_mut_slice());
-    for &r in &room {
-        let (p, tail_p) = std::mem::take(&mut rest_p).split_at_mut(r);
-        let (s, tail_s) = std::mem::take(&mut rest_s).split_at_mut(r);
-        regions.push((p, s));
-        (rest_p, rest_s) = (tail_p, tail_s);
-    }
-    let written: Vec<usize> = regions
+    let parts: Vec<(Vec<u64>, Vec<u16>)> = (0..cuts.len() + 1)
         .into_par_iter()
-        .enumerate()
-        .map(|(p, (out_p, out_s))| {
+        .map(|p| {
             let slices: Vec<(&[u64], u16)> =
                 lists.iter().zip(&starts).map(|((l, b), s)| (&l[s[p]..s[p + 1]], *b)).collect();
-            merge_into(&slices, out_p, out_s)
+            // Room for every entry of the part; its distinct pairs are written at the front.
+            let room: usize = slices.iter().map(|(l, _)| l.len()).sum();
+            let (mut pairs, mut sources) = (vec![0u64; room], vec![0u16; room]);
+            let n = merge_into(&slices, &mut pairs, &mut sources);
+            pairs.truncate(n);
+            sources.truncate(n);
+            pairs.shrink_to_fit();
+            sources.shrink_to_fit();
+            (pairs, sources)
         })
         .collect();
-    // Close the gaps between the parts' regions.
-    let mut end = 0;
-    let mut from = 0;
-    for (&n, &r) in written.iter().zip(&room) {
-        pairs.copy_within(from..from + n, end);
-        sources.copy_within(from..from + n, end);
-        end += n;
-        from += r;
+    drop(lists);
+    let total: usize = parts.iter().map(|(p, _)| p.len()).sum();
+    let mut pairs = Vec::with_capacity(total);
+    let mut sources = Vec::with_capacity(total);
+    for (p, s) in parts {
+        pairs.extend_from_slice(&p);
+        sources.extend_from_slice(&s);
     }
-    pairs.truncate(end);
-    sources.truncate(end);
-    pairs.shrink_to_fit();
-    sources.shrink_to_fit();
     (pairs, sources)
 }
 
@@ -693,13 +680,13 @@ mod tests {
             (vec![2, 4, 10], 0b100),
             (vec![4, 9], NAME_WINDOW_BIT),
         ];
-        let (pairs, sources) = merge_sorted(&lists);
+        let (pairs, sources) = merge_sorted(lists);
         assert_eq!(pairs, vec![1, 2, 4, 9, 10]);
         assert_eq!(
             sources,
             vec![0b001, 0b100, 0b101 | NAME_WINDOW_BIT, 0b001 | NAME_WINDOW_BIT, 0b100]
         );
-        assert_eq!(merge_sorted(&[]), (vec![], vec![]));
+        assert_eq!(merge_sorted(Vec::new()), (vec![], vec![]));
     }
     use crate::dedupe::Entity;
 
@@ -723,7 +710,7 @@ mod tests {
             let n = merge_into(&whole, &mut pairs, &mut sources);
             pairs.truncate(n);
             sources.truncate(n);
-            proptest::prop_assert_eq!(merge_sorted(&lists), (pairs, sources));
+            proptest::prop_assert_eq!(merge_sorted(lists), (pairs, sources));
         }
     }
 
